@@ -1,0 +1,56 @@
+# caddy-consent. `make test` installs what the tests need on a fresh Debian
+# machine (Chromium, axe-core) and runs every test, browser tests included.
+
+GO      ?= go
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+PKGS    := ./...
+
+.PHONY: test deps deps-apt deps-npm fmt-check vet unit demo bench fuzz clean
+
+test: deps fmt-check vet unit
+
+deps: deps-apt deps-npm
+	$(GO) mod download
+
+# Debian packages the tests drive: chromium for browser tests.
+deps-apt:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		$(APT) update -qq && $(APT) install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# axe-core for the accessibility checks, injected into Chromium through CDP.
+deps-npm:
+	@[ -f node_modules/axe-core/axe.min.js ] || npm install --no-save --no-audit --no-fund --loglevel=error axe-core@4
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+unit:
+	$(GO) test -race -timeout 30m $(PKGS)
+
+# The demo of the README: http://localhost:8080
+demo:
+	$(GO) run ./cmd/caddy run --config Caddyfile.example
+
+# Benchmarks as recorded in BENCHMARKS.md.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./module/htmlrewrite/ ./module/catalog/
+
+# Short fuzz runs of every fuzz target.
+fuzz:
+	@for p in $$($(GO) list ./module/...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 30s $$p || exit 1; \
+		done; \
+	done
+
+clean:
+	rm -rf node_modules

@@ -1,0 +1,410 @@
+// Package banner renders the consent banner that the consent handler injects
+// into pages, the settings page behind /_consent/settings, and the placeholder
+// shown in place of a blocked embed. Everything is rendered on the server and
+// works without JavaScript: the banner is a real form that posts to the consent
+// endpoint; the small embedded script only saves choices without a page load.
+//
+// Output is ASCII, with every other character as a numeric character
+// reference, so it can be written into a page of any charset; everything that
+// comes from configuration or the request is escaped. It imports nothing of
+// Caddy.
+package banner
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/samtykke/caddy-consent/module/catalog"
+	"github.com/samtykke/caddy-consent/module/policy"
+)
+
+// View is what one rendering of the banner needs to know.
+type View struct {
+	Lang       string            // banner language, from Negotiate; an unknown one renders English
+	Categories []policy.Category // optional categories offered, in this order
+	Granted    policy.Set        // what the visitor granted; shown only when Decided
+	// Decided is set once the visitor has made a choice: Render then shows only
+	// the small control that reopens the settings (the form stays in the page,
+	// hidden, for the script to open in place).
+	Decided bool
+	// Found lists the services on this page; the settings layer names them under
+	// their category with provider and cookie lifetimes.
+	Found []*catalog.Service
+	// Cookies looks up a catalog cookie row by the pattern a Service lists, for
+	// its lifetime. May be nil.
+	Cookies   func(pattern string) *catalog.Cookie
+	PolicyURL string // the site's privacy policy: an http(s) URL or a site path
+	Endpoint  string // the consent endpoint, "/_consent"
+	Return    string // path (and query) of this page, where a choice returns to
+	GPC, DNT  bool   // a browser signal is being honoured: the banner says so
+	// Texts overrides built-in texts per language: lang → key → text.
+	Texts    map[string]map[string]string
+	AssetCSS string // URL of the banner stylesheet (see Assets)
+	AssetJS  string // URL of the banner script
+	// Nonce, when the page's Content-Security-Policy uses one, is copied onto
+	// the banner's <link> and <script>.
+	Nonce string
+}
+
+// lang is the built-in language v renders in.
+func (v *View) lang() string {
+	if builtin[v.Lang] != nil {
+		return v.Lang
+	}
+	return "en"
+}
+
+func (v *View) text(key string) string { return Text(v.lang(), key, v.Texts) }
+
+func (v *View) categoryName(c policy.Category) string {
+	return v.text("category_" + c.String())
+}
+
+func (v *View) checked(c policy.Category) bool {
+	// Recital 32 and Planet49: nothing optional is ticked until the visitor
+	// ticks it; a reopened banner shows the visitor's own earlier choice.
+	return v.Decided && v.Granted.Has(c)
+}
+
+// settingsURL is the no-JavaScript way to the settings layer.
+func (v *View) settingsURL() string {
+	u := v.Endpoint + "/settings"
+	if sitePath(v.Return) {
+		u += "?return=" + url.QueryEscape(v.Return)
+	}
+	return u
+}
+
+// barStyle is the banner's critical style, inline so that it is a fixed bar from
+// the first paint on: an engine that paints before the stylesheet in <body>
+// has loaded (Chromium and WebKit hold it back; older Firefox did not) shows
+// no unstyled text over the page, and if the stylesheet fails to load the
+// banner is still usable. It only restates what banner.css says, with the same
+// custom properties, so theming and dark mode apply as soon as the CSS is in.
+// Under a CSP without 'unsafe-inline' for styles the browser drops it, and the
+// render-blocking stylesheet right before the banner is all that is needed.
+const barStyle = `position:fixed;z-index:2147483000;inset:auto 0 0;` +
+	`background:var(--consent-bg,#fff);color:var(--consent-fg,#1c1c21)`
+
+// Render returns the banner markup the consent handler writes before </body>:
+// the stylesheet link, the banner itself (a form that posts to v.Endpoint), the
+// reopen control, and the script. Before a choice it shows the first layer:
+// title, text, "Accept all" and "Reject all" as equal buttons, and "Settings";
+// after a choice only a small "Cookie settings" control.
+func Render(v *View) []byte {
+	w := &writer{b: make([]byte, 0, 4096+len(v.Found)*256)}
+	if safeURL(v.AssetCSS) {
+		w.raw(`<link rel="stylesheet"`)
+		w.attr("href", v.AssetCSS)
+		v.nonce(w)
+		w.raw(`>`)
+	}
+	w.raw(`<div data-consent-banner`)
+	w.attr("lang", v.lang())
+	w.raw(` data-nosnippet class="cb" role="region" aria-labelledby="consent-title">`)
+	w.raw(`<div class="cb-bar"`)
+	if v.Decided {
+		w.raw(` hidden`)
+	}
+	w.raw(` style="` + barStyle + `">`)
+	v.form(w, false)
+	w.raw(`</div><a class="cb-re"`)
+	w.attr("href", v.settingsURL())
+	w.raw(` data-consent-action="settings"`)
+	if !v.Decided {
+		w.raw(` hidden`)
+	}
+	w.raw(`>`)
+	w.esc(v.text("reopen"))
+	w.raw(`</a><p class="cb-sr" role="status"`)
+	w.attr("data-consent-saved", v.text("saved"))
+	w.raw(`></p></div>`)
+	if safeURL(v.AssetJS) {
+		w.raw(`<script defer`)
+		w.attr("src", v.AssetJS)
+		v.nonce(w)
+		w.raw(`></script>`)
+	}
+	return w.b
+}
+
+func (v *View) nonce(w *writer) {
+	if v.Nonce != "" {
+		w.attr("nonce", v.Nonce)
+	}
+}
+
+// form writes the banner form. page is the standalone settings page: there the
+// settings layer is all there is and shows without JavaScript.
+func (v *View) form(w *writer, page bool) {
+	w.raw(`<form class="cb-in" method="post"`)
+	w.attr("action", v.Endpoint)
+	w.raw(`>`)
+	if sitePath(v.Return) {
+		w.raw(`<input type="hidden" name="return"`)
+		w.attr("value", v.Return)
+		w.raw(`>`)
+	}
+	if !page {
+		w.raw(`<div class="cb-l1">`)
+		w.tagText("h2", ` id="consent-title"`, v.text("title"))
+		w.raw(`<p id="consent-desc">`)
+		w.esc(v.text("body"))
+		v.policyLink(w, " ")
+		w.raw(`</p></div><div class="cb-l2" hidden>`)
+		w.raw(`<button type="button" class="cb-x" data-consent-action="close"`)
+		w.attr("aria-label", v.text("close"))
+		w.raw(` hidden>&#215;</button>`)
+		w.tagText("h2", ` id="consent-settings" tabindex="-1"`, v.text("settings_title"))
+	} else {
+		w.raw(`<div class="cb-l2">`)
+		w.tagText("h1", ` id="consent-title"`, v.text("settings_title"))
+	}
+	w.tagText("p", "", v.text("settings_intro"))
+	v.categories(w)
+	w.raw(`<p class="cb-links">`)
+	v.policyLink(w, "")
+	if sitePath(v.Endpoint) {
+		w.raw(` <a`)
+		w.attr("href", v.Endpoint+"/cookies")
+		w.raw(`>`)
+		w.esc(v.text("declaration_link"))
+		w.raw(`</a>`)
+	}
+	w.raw(`</p></div>`)
+	switch {
+	case v.GPC:
+		w.tagText("p", ` class="cb-sig"`, v.text("gpc_honoured"))
+	case v.DNT:
+		w.tagText("p", ` class="cb-sig"`, v.text("dnt_honoured"))
+	}
+	// Accept and Reject are the same element with the same class: equal in
+	// size, colour and weight (EDPB cookie banner taskforce, 2023).
+	w.raw(`<div class="cb-row"><button class="cb-b" name="action" value="accept-all" data-consent-action="accept-all">`)
+	w.esc(v.text("accept_all"))
+	w.raw(`</button><button class="cb-b" name="action" value="reject-all" data-consent-action="reject-all">`)
+	w.esc(v.text("reject_all"))
+	w.raw(`</button>`)
+	if !page {
+		w.raw(`<a class="cb-b cb-b2"`)
+		w.attr("href", v.settingsURL())
+		w.raw(` data-consent-action="settings">`)
+		w.esc(v.text("settings"))
+		w.raw(`</a>`)
+	}
+	w.raw(`<button class="cb-b cb-b2" name="action" value="save" data-consent-action="save"`)
+	if !page {
+		w.raw(` hidden`)
+	}
+	w.raw(`>`)
+	w.esc(v.text("save"))
+	w.raw(`</button></div></form>`)
+}
+
+func (v *View) policyLink(w *writer, sep string) {
+	if !safeURL(v.PolicyURL) {
+		return
+	}
+	w.raw(sep)
+	w.raw(`<a`)
+	w.attr("href", v.PolicyURL)
+	w.raw(`>`)
+	w.esc(v.text("policy_link"))
+	w.raw(`</a>`)
+}
+
+// categories writes one entry per category: necessary first, always on and not
+// a choice, then each optional one with a switch, its purpose and the services
+// of this page that fall under it.
+func (v *View) categories(w *writer) {
+	w.raw(`<ul class="cb-cats">`)
+	cats := append([]policy.Category{policy.Necessary}, v.Categories...)
+	for i, c := range cats {
+		if c == policy.Necessary && i > 0 {
+			continue
+		}
+		id := c.String()
+		w.raw(`<li class="cb-cat"><div class="cb-ch">`)
+		if c == policy.Necessary {
+			w.tagText("span", ` class="cb-cn"`, v.categoryName(c))
+			w.tagText("span", ` class="cb-on"`, v.text("always_on"))
+		} else {
+			w.raw(`<label class="cb-cn" for="consent-c-` + id + `">`)
+			w.esc(v.categoryName(c))
+			w.raw(`</label><input type="checkbox" class="cb-sw" name="category" value="` + id +
+				`" id="consent-c-` + id + `" aria-describedby="consent-d-` + id + `"`)
+			if v.checked(c) {
+				w.raw(` checked`)
+			}
+			w.raw(`>`)
+		}
+		w.raw(`</div>`)
+		if c == policy.Necessary {
+			w.tagText("p", "", v.text("category_necessary_desc"))
+		} else {
+			w.tagText("p", ` id="consent-d-`+id+`"`, v.text("category_"+id+"_desc"))
+		}
+		v.services(w, c)
+		w.raw(`</li>`)
+	}
+	w.raw(`</ul>`)
+}
+
+// services lists the services of category c found on this page, each with its
+// provider and the lifetimes of its cookies (Planet49: duration and third-party
+// access are part of informed consent).
+func (v *View) services(w *writer, c policy.Category) {
+	n := 0
+	for i, s := range v.Found {
+		if s == nil || s.Category != c || v.seen(i) {
+			continue
+		}
+		if n == 0 {
+			w.tagText("p", ` class="cb-sh"`, v.text("services_found"))
+			w.raw(`<ul class="cb-svc">`)
+		}
+		n++
+		w.raw(`<li>`)
+		w.tagText("strong", "", s.Name)
+		if s.Provider != "" {
+			w.raw(`<br><span>`)
+			w.esc(v.text("provider"))
+			w.raw(`: `)
+			w.esc(s.Provider)
+			w.raw(`</span>`)
+		}
+		if s.Purpose != "" && v.lang() == "en" {
+			// The catalog's purposes are English; other languages have the
+			// category's purpose above.
+			w.raw(`<br>`)
+			w.esc(s.Purpose)
+		}
+		rows := 0 // the lifetimes table opens with the first cookie the catalog knows
+		for _, p := range s.Cookies {
+			var ck *catalog.Cookie
+			if v.Cookies != nil {
+				ck = v.Cookies(p)
+			}
+			if ck == nil || ck.Lifetime == "" {
+				continue
+			}
+			if rows == 0 {
+				w.raw(`<table><tr><th>`)
+				w.esc(v.text("col_name"))
+				w.raw(`<th>`)
+				w.esc(v.text("col_lifetime"))
+			}
+			rows++
+			w.raw(`<tr><td>`)
+			w.tagText("code", "", p)
+			w.raw(`<td>`)
+			w.esc(FormatLifetime(v.lang(), ck.Lifetime))
+		}
+		if rows > 0 {
+			w.raw(`</table>`)
+		}
+		w.raw(`</li>`)
+	}
+	if n > 0 {
+		w.raw(`</ul>`)
+	}
+}
+
+// seen reports whether v.Found[i] repeats an earlier service.
+func (v *View) seen(i int) bool {
+	for _, s := range v.Found[:i] {
+		if s != nil && s.ID == v.Found[i].ID {
+			return true
+		}
+	}
+	return false
+}
+
+// SettingsPage returns the standalone page served at GET /_consent/settings: the
+// granular choices as a form that needs no JavaScript, and a way back to the
+// page in v.Return.
+func SettingsPage(v *View) []byte {
+	w := &writer{b: make([]byte, 0, 6144)}
+	w.raw(`<!DOCTYPE html><html`)
+	w.attr("lang", v.lang())
+	w.raw(`><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+		`<meta name="robots" content="noindex"><title>`)
+	w.esc(v.text("settings_title"))
+	w.raw(`</title>`)
+	if safeURL(v.AssetCSS) {
+		w.raw(`<link rel="stylesheet"`)
+		w.attr("href", v.AssetCSS)
+		w.raw(`>`)
+	}
+	w.raw(`</head><body class="cb-page"><main data-consent-banner class="cb cb-pg" data-nosnippet>`)
+	v.form(w, true)
+	back := "/"
+	if sitePath(v.Return) {
+		back = v.Return
+	}
+	w.raw(`<p class="cb-back"><a`)
+	w.attr("href", back)
+	w.raw(`>`)
+	w.esc(v.text("back"))
+	w.raw(`</a></p></main></body></html>`)
+	return w.b
+}
+
+// Placeholder returns a small standalone HTML document for the srcdoc of a
+// blocked iframe of service s, category c. It names the service, says why it
+// is hidden, and offers a button that saves consent for c (on top of what the
+// visitor granted already) and reloads the page at v.Return. A second button,
+// "show just this once", is hidden until the banner script wires it up.
+//
+// The caller escapes the document for the attribute (at least & and ").
+// The iframe must not be sandboxed without allow-same-origin, or the banner
+// script cannot reach the second button.
+func Placeholder(v *View, s *catalog.Service, c policy.Category) []byte {
+	w := &writer{b: make([]byte, 0, 1536)}
+	name, provider := "", ""
+	if s != nil {
+		name, provider = s.Name, s.Provider
+	}
+	cat := v.categoryName(c)
+	w.raw(`<!DOCTYPE html><html`)
+	w.attr("lang", v.lang())
+	w.raw(`><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>`)
+	w.esc(name)
+	w.raw(`</title>`)
+	if safeURL(v.AssetCSS) {
+		w.raw(`<link rel="stylesheet"`)
+		w.attr("href", v.AssetCSS)
+		w.raw(`>`)
+	}
+	w.raw(`</head><body class="cb cb-ph"><form method="post" target="_top"`)
+	w.attr("action", v.Endpoint)
+	w.raw(`>`)
+	w.tagText("p", ` class="cb-pn"`, name)
+	if provider != "" && provider != name {
+		w.tagText("p", ` class="cb-pp"`, provider)
+	}
+	w.tagText("p", "", fill(v.text("embed_blocked"), name, cat))
+	if sitePath(v.Return) {
+		w.raw(`<input type="hidden" name="return"`)
+		w.attr("value", v.Return)
+		w.raw(`>`)
+	}
+	for _, g := range v.Granted.With(c).Categories() {
+		if g == policy.Necessary {
+			continue
+		}
+		w.raw(`<input type="hidden" name="category" value="` + g.String() + `">`)
+	}
+	w.raw(`<div class="cb-row"><button class="cb-b" name="action" value="save" data-consent-action="save">`)
+	w.esc(fill(v.text("embed_allow_category"), name, cat))
+	w.raw(`</button><button type="button" class="cb-b cb-b2" data-consent-action="embed-once" hidden>`)
+	w.esc(fill(v.text("embed_once"), name, cat))
+	w.raw(`</button></div></form></body></html>`)
+	return w.b
+}
+
+// fill puts the service and category names into a text's placeholders, in one
+// pass, so that a name holding "{category}" stays as it is.
+func fill(s, service, category string) string {
+	return strings.NewReplacer("{service}", service, "{category}", category).Replace(s)
+}

@@ -1,0 +1,166 @@
+package catalog
+
+import (
+	"bytes"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/samtykke/caddy-consent/module/policy"
+)
+
+// FuzzMatchURL checks that MatchURL never panics, ignores surrounding
+// whitespace, and only names a service whose own rules explain the match: a
+// look-alike host can never borrow a service.
+func FuzzMatchURL(f *testing.F) {
+	for _, u := range benchURLs {
+		f.Add(u)
+	}
+	f.Add([]byte("https://google-analytics.com.evil.example/analytics.js"))
+	f.Add([]byte("//WWW.Google-Analytics.COM:443/analytics.js"))
+	f.Add([]byte("/matomo.js"))
+	c := Default()
+	f.Fuzz(func(t *testing.T, u []byte) {
+		s := c.MatchURL(u)
+		if s != nil && c.Service(s.ID) != s {
+			t.Fatalf("MatchURL(%q) returned a row not in the catalog", u)
+		}
+		if got := c.MatchURL([]byte(" \n" + string(u) + "\t ")); got != s && !bytes.ContainsAny(u, "\t\n\r\\") && len(u) < 4000 {
+			t.Fatalf("MatchURL(%q) = %s, but with surrounding space %s", u, id(s), id(got))
+		}
+		if s == nil {
+			return
+		}
+		// When Go's parser agrees on the host, the service must claim it.
+		p, err := url.Parse(strings.TrimSpace(string(u)))
+		if err != nil || p.Opaque != "" || bytes.ContainsAny(u, "\t\n\r\\%") {
+			return
+		}
+		host := strings.TrimSuffix(strings.ToLower(p.Hostname()), ".")
+		if host == "" {
+			return // a path rule
+		}
+		if !claims(s, host) {
+			t.Fatalf("MatchURL(%q) = %s, whose rules do not cover host %q", u, s.ID, host)
+		}
+	})
+}
+
+func claims(s *Service, host string) bool {
+	for _, g := range append(append([]string{}, s.Hosts...), s.URLs...) {
+		pg, err := parseURLGlob(g)
+		if err != nil {
+			continue
+		}
+		switch {
+		case pg.host == "":
+			return true // path rules match any host
+		case pg.path == "" && !pg.sub && (host == pg.host || strings.HasSuffix(host, "."+pg.host)):
+			return true
+		case pg.sub && strings.HasSuffix(host, "."+pg.host):
+			return true
+		case !pg.sub && host == pg.host:
+			return true
+		}
+	}
+	return false
+}
+
+// FuzzMatchInline compares the automaton with a naive search for every marker,
+// and checks that feeding the script in two pieces changes nothing.
+func FuzzMatchInline(f *testing.F) {
+	f.Add([]byte("function gtag(){dataLayer.push(arguments);} gtag('js', new Date());"), uint16(20))
+	f.Add([]byte("fbq('init','1'); _paq.push(['trackPageView']);"), uint16(3))
+	f.Add(benchScript()[:300], uint16(150))
+	c := Default()
+	f.Fuzz(func(t *testing.T, script []byte, split uint16) {
+		var naive policy.Set
+		for _, s := range c.Services() {
+			for _, m := range s.Inline {
+				if bytes.Contains(script, []byte(m)) {
+					naive |= policy.Set(s.Category)
+				}
+			}
+		}
+		got := c.InlineCategories(script)
+		if got != naive {
+			t.Fatalf("InlineCategories(%q) = %v, naive search says %v", script, got, naive)
+		}
+		s := c.MatchInline(script)
+		if (s == nil) != (naive == 0) {
+			t.Fatalf("MatchInline(%q) = %s with categories %v", script, id(s), naive)
+		}
+		if s != nil && rank(s.Category) < maxRank(naive) {
+			t.Fatalf("MatchInline(%q) = %s (%v), but categories %v hold a stricter one", script, s.ID, s.Category, naive)
+		}
+		i := int(split) % (len(script) + 1)
+		sc := c.InlineScanner()
+		sc.Write(script[:i])
+		sc.Write(script[i:])
+		if sc.Service() != s || sc.Categories() != got {
+			t.Fatalf("split at %d: %s %v, whole: %s %v", i, id(sc.Service()), sc.Categories(), id(s), got)
+		}
+	})
+}
+
+func maxRank(s policy.Set) uint8 {
+	var r uint8
+	for _, c := range s.Categories() {
+		if s&policy.Set(c) != 0 {
+			r = max(r, rank(c))
+		}
+	}
+	return r
+}
+
+// FuzzValidURLGlob checks that every glob the validator accepts compiles into
+// a catalog, keeps its canonical form, and matches a URL built from it.
+func FuzzValidURLGlob(f *testing.F) {
+	for _, g := range []string{"cdn.example.com", "*.example.com", "example.com/js/*", "https://Example.com/a*b?c", "/matomo.js", "goo*gle.com", "ftp://x", "a:1"} {
+		f.Add(g)
+	}
+	f.Fuzz(func(t *testing.T, g string) {
+		pg, err := parseURLGlob(g)
+		if err != nil {
+			return
+		}
+		again, err := parseURLGlob(pg.String())
+		if err != nil || again != pg {
+			t.Fatalf("%q: canonical form %q re-parses as %+v, %v", g, pg.String(), again, err)
+		}
+		r, err := Default().With(Rules{Block: []URLRule{{Glob: g, Category: policy.Marketing}}})
+		if err != nil {
+			t.Fatalf("ValidURLGlob accepted %q, With rejected it: %v", g, err)
+		}
+		// The new rule, or a more specific built-in one, must catch a URL
+		// made from the glob.
+		if u := sampleURL(pg.String()); r.MatchURL([]byte(u)) == nil {
+			t.Fatalf("block %q: sample URL %q matches nothing", g, u)
+		}
+	})
+}
+
+// FuzzValidCookieGlob checks that every accepted pattern matches a name built
+// from it, and that With accepts it.
+func FuzzValidCookieGlob(f *testing.F) {
+	for _, g := range []string{"_ga", "_ga_*", "mp_*_mixpanel", "*_session", "a**b", "*", "a b"} {
+		f.Add(g)
+	}
+	f.Fuzz(func(t *testing.T, g string) {
+		if ValidCookieGlob(g) != nil {
+			return
+		}
+		p := compilePattern(g)
+		name := sampleCookie(g)
+		if !p.match(name) {
+			t.Fatalf("pattern %q does not match its sample %q", g, name)
+		}
+		r, err := Default().With(Rules{Cookies: []CookieRule{{Glob: g, Category: policy.Analytics}}})
+		if err != nil {
+			t.Fatalf("ValidCookieGlob accepted %q, With rejected it: %v", g, err)
+		}
+		if r.MatchCookie(name) == nil {
+			t.Fatalf("cookie rule %q: MatchCookie(%q) = nil", g, name)
+		}
+	})
+}

@@ -1,0 +1,433 @@
+package catalog
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unsafe"
+
+	"github.com/samtykke/caddy-consent/module/policy"
+)
+
+// hostTable indexes URL rules by host, so that a URL costs one map lookup per
+// label of its host (www.google-analytics.com: three) plus the globs filed
+// under the hosts it hits.
+type hostTable struct {
+	hosts   map[string]*hostEntry
+	paths   []urlRule // path-only rules, for any host and for root-relative URLs
+	maxHost int       // longest host key: longer suffixes are skipped unhashed
+}
+
+type hostEntry struct {
+	self     *Service  // bare host: this host and its subdomains
+	sub      *Service  // "*.host": subdomains only
+	globs    []urlRule // this host exactly, with a path glob
+	subGlobs []urlRule // "*.host" with a path glob
+}
+
+type urlRule struct {
+	glob string // canonical form, for duplicate checks
+	pat  pattern
+	svc  *Service
+}
+
+func newHostTable() *hostTable { return &hostTable{hosts: map[string]*hostEntry{}} }
+
+func (t *hostTable) add(glob string, s *Service) error {
+	g, err := parseURLGlob(glob)
+	if err != nil {
+		return fmt.Errorf("service %q: %v", s.ID, err)
+	}
+	dup := func(other *Service) error {
+		return fmt.Errorf("service %q: %q is already claimed by service %q", s.ID, g.String(), other.ID)
+	}
+	rule := urlRule{glob: g.String(), pat: compilePattern(g.path), svc: s}
+	if g.host == "" {
+		for _, r := range t.paths {
+			if r.glob == rule.glob {
+				return dup(r.svc)
+			}
+		}
+		t.paths = append(t.paths, rule)
+		return nil
+	}
+	e := t.hosts[g.host]
+	if e == nil {
+		e = &hostEntry{}
+		t.hosts[g.host] = e
+		t.maxHost = max(t.maxHost, len(g.host))
+	}
+	var list *[]urlRule
+	switch {
+	case g.path == "" && g.sub:
+		if e.sub != nil {
+			return dup(e.sub)
+		}
+		e.sub = s
+		return nil
+	case g.path == "":
+		if e.self != nil {
+			return dup(e.self)
+		}
+		e.self = s
+		return nil
+	case g.sub:
+		list = &e.subGlobs
+	default:
+		list = &e.globs
+	}
+	for _, r := range *list {
+		if r.glob == rule.glob {
+			return dup(r.svc)
+		}
+	}
+	*list = append(*list, rule)
+	return nil
+}
+
+// sort puts the most specific glob first: more literal bytes, then an
+// operator's rule, then catalog order.
+func (t *hostTable) sort() {
+	bySpecificity := func(l []urlRule) {
+		sort.SliceStable(l, func(a, b int) bool {
+			if l[a].pat.literalSize != l[b].pat.literalSize {
+				return l[a].pat.literalSize > l[b].pat.literalSize
+			}
+			return l[a].svc.Custom && !l[b].svc.Custom
+		})
+	}
+	bySpecificity(t.paths)
+	for _, e := range t.hosts {
+		bySpecificity(e.globs)
+		bySpecificity(e.subGlobs)
+	}
+}
+
+// lookup finds the rule for a host and path. A host/path glob beats a path-only
+// rule, which beats a bare-host rule; among hosts the longest one wins. whole is
+// false when host is only the tail of a longer host name, so it cannot match
+// rules for that exact host.
+func (t *hostTable) lookup(host string, whole bool, pathq string) *Service {
+	var byHost *Service
+	exact := whole
+	// Suffixes longer than every key cannot match; skipping them without
+	// hashing keeps a hostile many-label host linear.
+	for len(host) > t.maxHost {
+		i := strings.IndexByte(host, '.')
+		if i < 0 {
+			host = ""
+			break
+		}
+		host, exact = host[i+1:], false
+	}
+	for ; host != ""; exact = false {
+		if e := t.hosts[host]; e != nil {
+			globs := e.subGlobs
+			if exact {
+				globs = e.globs
+			}
+			for i := range globs {
+				if globs[i].pat.matchPath(pathq) {
+					return globs[i].svc
+				}
+			}
+			if byHost == nil {
+				switch {
+				case !exact && e.sub != nil:
+					byHost = e.sub
+				case e.self != nil:
+					byHost = e.self
+				}
+			}
+		}
+		i := strings.IndexByte(host, '.')
+		if i < 0 {
+			break
+		}
+		host = host[i+1:]
+	}
+	if s := t.lookupPath(pathq); s != nil {
+		return s
+	}
+	return byHost
+}
+
+func (t *hostTable) lookupPath(pathq string) *Service {
+	for i := range t.paths {
+		if t.paths[i].pat.matchPath(pathq) {
+			return t.paths[i].svc
+		}
+	}
+	return nil
+}
+
+// matchPath matches a path glob (which starts with "/") against the path and
+// query of a URL; an empty path, or a bare query, stands for "/".
+func (p *pattern) matchPath(pathq string) bool {
+	if pathq != "" && pathq[0] == '/' {
+		return p.match(pathq)
+	}
+	// Match as if pathq had its implied leading "/": drop it from the pattern.
+	q := *p
+	q.segs = p.segs
+	if len(q.segs) == 0 || q.leadStar {
+		return q.match(pathq)
+	}
+	first := q.segs[0][1:]
+	if !strings.HasPrefix(pathq, first) {
+		return false
+	}
+	rest := pathq[len(first):]
+	if len(q.segs) == 1 {
+		return q.trailStar || rest == ""
+	}
+	q.segs = q.segs[1:]
+	q.leadStar = true
+	return q.match(rest)
+}
+
+// hostBufSize bounds the lower-cased copy of a host; a longer host keeps only
+// its tail, which is all a suffix lookup needs.
+const hostBufSize = 256
+
+// MatchURL returns the service a resource URL belongs to, or nil. u is an
+// attribute value with character references already decoded: absolute
+// (http or https, any case), protocol-relative ("//host/…"), or root-relative
+// ("/path", matched against path-only rules). Path-relative URLs and other
+// schemes (data:, javascript:, blob:) match nothing. The host is compared
+// without user info, port or trailing dot, case-insensitively, with its parent
+// domains; the path and query are compared case-sensitively. An allow rule
+// wins over everything. MatchURL does not allocate.
+func (c *Catalog) MatchURL(u []byte) *Service {
+	if len(u) == 0 {
+		return nil
+	}
+	// The bytes are only read, and only during this call.
+	s := unsafe.String(unsafe.SliceData(u), len(u))
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\t', '\n', '\r', '\\':
+			return c.matchURLSlow(s)
+		}
+	}
+	return c.matchURL(s)
+}
+
+// matchURLSlow handles what browsers repair before parsing: tabs and newlines
+// anywhere are removed and backslashes count as slashes (WHATWG URL, special
+// schemes). Such URLs are rare, so the copy lives here, off the fast path.
+func (c *Catalog) matchURLSlow(s string) *Service {
+	var buf [4096]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch b {
+		case '\t', '\n', '\r':
+			continue
+		case '\\':
+			b = '/'
+		}
+		if n == len(buf) {
+			// Too long to copy: the host is what matters, and it has been
+			// seen; drop the tail rather than allocate.
+			break
+		}
+		buf[n] = b
+		n++
+	}
+	return c.matchURL(unsafe.String(&buf[0], n))
+}
+
+func (c *Catalog) matchURL(s string) *Service {
+	// Leading and trailing C0 controls and spaces are stripped (WHATWG URL).
+	for len(s) > 0 && s[0] <= ' ' {
+		s = s[1:]
+	}
+	for len(s) > 0 && s[len(s)-1] <= ' ' {
+		s = s[:len(s)-1]
+	}
+	rest, ok := authorityStart(s)
+	if !ok {
+		return nil
+	}
+	if rest == "" && len(s) > 0 && s[0] == '/' {
+		// Root-relative: only path rules can say anything.
+		pathq := cutFragment(s)
+		if c.allow != nil && c.allow.lookupPath(pathq) != nil {
+			return nil
+		}
+		return c.block.lookupPath(pathq)
+	}
+	end := len(rest)
+	for i := 0; i < len(rest); i++ {
+		if b := rest[i]; b == '/' || b == '?' || b == '#' {
+			end = i
+			break
+		}
+	}
+	authority, pathq := rest[:end], cutFragment(rest[end:])
+	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
+		authority = authority[i+1:]
+	}
+	var buf [hostBufSize]byte
+	host, whole := normalizeHost(authority, &buf)
+	if c.allow != nil && c.allow.lookup(host, whole, pathq) != nil {
+		return nil
+	}
+	return c.block.lookup(host, whole, pathq)
+}
+
+// authorityStart returns what follows "scheme://" or "//", with ok; or "" and
+// ok for a root-relative path; or not ok for anything that cannot match.
+func authorityStart(s string) (rest string, ok bool) {
+	if s == "" {
+		return "", false
+	}
+	if s[0] == '/' {
+		if len(s) > 1 && s[1] == '/' {
+			return strings.TrimLeft(s, "/"), true
+		}
+		return "", true
+	}
+	// scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
+	i := 0
+	for ; i < len(s); i++ {
+		b := s[i] | 0x20
+		if (b >= 'a' && b <= 'z') || (i > 0 && (s[i] >= '0' && s[i] <= '9' || s[i] == '+' || s[i] == '-' || s[i] == '.')) {
+			continue
+		}
+		break
+	}
+	if i == 0 || i == len(s) || s[i] != ':' {
+		return "", false // path-relative, or not a URL
+	}
+	switch {
+	case strings.EqualFold(s[:i], "https"), strings.EqualFold(s[:i], "http"):
+	default:
+		return "", false
+	}
+	// Browsers skip any number of slashes after a special scheme.
+	rest = strings.TrimLeft(s[i+1:], "/")
+	return rest, rest != ""
+}
+
+func cutFragment(s string) string {
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// normalizeHost strips the port and a trailing dot, decodes percent escapes and
+// lower-cases, copying into buf only when something changes. whole is false
+// when host is the tail of a host too long for buf.
+func normalizeHost(h string, buf *[hostBufSize]byte) (host string, whole bool) {
+	if h != "" && h[0] == '[' {
+		return "", false // IPv6 literal: no rule names one
+	}
+	if i := strings.LastIndexByte(h, ':'); i >= 0 {
+		h = h[:i]
+	}
+	h = strings.TrimSuffix(h, ".")
+	clean := true
+	for i := 0; i < len(h); i++ {
+		if b := h[i]; (b >= 'A' && b <= 'Z') || b == '%' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return h, true
+	}
+	whole = true
+	if len(h) > 3*hostBufSize {
+		// Even fully escaped, the head cannot fit: keep the tail.
+		h, whole = h[len(h)-3*hostBufSize:], false
+	}
+	n := 0
+	for i := 0; i < len(h); i++ {
+		b := h[i]
+		if b == '%' && i+2 < len(h) && isHex(h[i+1]) && isHex(h[i+2]) {
+			b = unhex(h[i+1])<<4 | unhex(h[i+2])
+			i += 2
+		}
+		if b >= 'A' && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if n == len(buf) {
+			// Slide: keep the last half so that the tail survives.
+			copy(buf[:], buf[hostBufSize/2:])
+			n = hostBufSize / 2
+			whole = false
+		}
+		buf[n] = b
+		n++
+	}
+	host = unsafe.String(&buf[0], n)
+	host = strings.TrimSuffix(host, ".")
+	if !whole {
+		// Cut at a label boundary: a partial label must not pose as a host.
+		i := strings.IndexByte(host, '.')
+		if i < 0 {
+			return "", false
+		}
+		host = host[i+1:]
+	}
+	return host, whole
+}
+
+func isHex(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F'
+}
+
+func unhex(b byte) byte {
+	switch {
+	case b >= '0' && b <= '9':
+		return b - '0'
+	case b >= 'a' && b <= 'f':
+		return b - 'a' + 10
+	}
+	return b - 'A' + 10
+}
+
+// MatchInline returns the service an inline script belongs to, or nil. When a
+// script holds markers of several services, the one that needs the most
+// consent wins (marketing, analytics, preferences, necessary); use
+// InlineCategories to require all of them. It scans the script once, in
+// linear time, and does not allocate.
+func (c *Catalog) MatchInline(script []byte) *Service {
+	sc := c.InlineScanner()
+	sc.Write(script)
+	return sc.Service()
+}
+
+// InlineCategories returns the categories of every service whose marker occurs
+// in script: the script may run only when the visitor granted them all.
+func (c *Catalog) InlineCategories(script []byte) policy.Set {
+	sc := c.InlineScanner()
+	sc.Write(script)
+	return sc.Categories()
+}
+
+// MatchCookie returns the row describing a cookie name, or nil: an exact name
+// first, then the longest matching prefix, then the glob with the most literal
+// characters. Names are case-sensitive. It does not allocate.
+func (c *Catalog) MatchCookie(name string) *Cookie {
+	if ck := c.cookieExact[name]; ck != nil {
+		return ck
+	}
+	if name == "" {
+		return nil
+	}
+	for _, p := range c.cookiePrefix[name[0]] {
+		if strings.HasPrefix(name, p.prefix) {
+			return p.ck
+		}
+	}
+	for i := range c.cookieGlobs {
+		if c.cookieGlobs[i].pat.match(name) {
+			return c.cookieGlobs[i].ck
+		}
+	}
+	return nil
+}

@@ -1,0 +1,285 @@
+package consent
+
+import (
+	"strconv"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+
+	"github.com/samtykke/caddy-consent/module/catalog"
+	"github.com/samtykke/caddy-consent/module/policy"
+)
+
+func init() {
+	httpcaddyfile.RegisterHandlerDirective("consent", parseCaddyfile)
+	// Inside encode: we see the upstream's bytes before encode compresses
+	// what we emit, so a user's Caddyfile needs no `order` line.
+	httpcaddyfile.RegisterDirectiveOrder("consent", httpcaddyfile.After, "encode")
+}
+
+func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
+	c := new(Handler)
+	if err := c.UnmarshalCaddyfile(h.Dispenser); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// UnmarshalCaddyfile sets up the handler from Caddyfile tokens. Syntax:
+//
+//	consent [<matcher>] {
+//		policy_version  <string>|auto
+//		max_age         <duration>
+//		policy_url      <url>
+//		categories      <name>...
+//		languages       <tag>...
+//		gpc             on|off
+//		dnt             on|off
+//		secret          <key>
+//		cookie_name     <name>
+//		path            <prefix>
+//		cookie          <glob> <category> [<purpose>]
+//		block           <url-glob> <category>
+//		block_inline    <substring> <category>
+//		allow           <url-glob>
+//		unknown_cookies allow|block
+//		bypass          <path-glob>...
+//		google_consent_mode on|off
+//		upstream_ip_truncate [<ipv4_bits> [<ipv6_bits>]]
+//		records         on|off
+//	}
+func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
+	d.Next() // consume directive name
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	for d.NextBlock(0) {
+		sub := d.Val()
+		switch sub {
+		case "policy_version":
+			if err := oneArg(d, &h.PolicyVersion); err != nil {
+				return err
+			}
+		case "max_age":
+			var s string
+			if err := oneArg(d, &s); err != nil {
+				return err
+			}
+			dur, err := caddy.ParseDuration(s)
+			if err != nil {
+				return d.Errf("max_age: %v", err)
+			}
+			if dur <= 0 || dur > MaxMaxAge {
+				return d.Errf("max_age %s: must be between 1s and 400d (browsers cap cookies at 400 days)", s)
+			}
+			h.MaxAge = caddy.Duration(dur)
+		case "policy_url":
+			if err := oneArg(d, &h.PolicyURL); err != nil {
+				return err
+			}
+			if err := validPolicyURL(h.PolicyURL); err != nil {
+				return d.Errf("policy_url: %v", err)
+			}
+		case "categories":
+			args := d.RemainingArgs()
+			if len(args) == 0 {
+				return d.ArgErr()
+			}
+			for _, a := range args {
+				if _, err := parseOptionalCategory(a); err != nil {
+					return d.Errf("categories: %v", err)
+				}
+			}
+			h.Categories = append(h.Categories, args...)
+		case "languages":
+			args := d.RemainingArgs()
+			if len(args) == 0 {
+				return d.ArgErr()
+			}
+			for _, a := range args {
+				if err := validLanguage(a); err != nil {
+					return d.Errf("languages: %v", err)
+				}
+			}
+			h.Languages = append(h.Languages, args...)
+		case "gpc":
+			b, err := onOff(d)
+			if err != nil {
+				return err
+			}
+			h.GPC = &b
+		case "dnt":
+			b, err := onOff(d)
+			if err != nil {
+				return err
+			}
+			h.DNT = b
+		case "secret":
+			if err := oneArg(d, &h.Secret); err != nil {
+				return err
+			}
+			// A placeholder is expanded at provision time and checked there.
+			if !hasPlaceholder(h.Secret) && len(h.Secret) < MinSecretLen {
+				return d.Errf("secret: %d bytes, want at least %d", len(h.Secret), MinSecretLen)
+			}
+		case "cookie_name":
+			if err := oneArg(d, &h.CookieName); err != nil {
+				return err
+			}
+			if err := validCookieName(h.CookieName); err != nil {
+				return d.Errf("cookie_name: %v", err)
+			}
+		case "path":
+			if err := oneArg(d, &h.Path); err != nil {
+				return err
+			}
+			if err := validPathPrefix(h.Path); err != nil {
+				return d.Errf("path: %v", err)
+			}
+		case "cookie":
+			args := d.RemainingArgs()
+			if len(args) < 2 || len(args) > 3 {
+				return d.ArgErr()
+			}
+			if err := catalog.ValidCookieGlob(args[0]); err != nil {
+				return d.Errf("cookie: %v", err)
+			}
+			if _, err := policy.ParseCategory(args[1]); err != nil {
+				return d.Errf("cookie %s: %v", args[0], err)
+			}
+			r := CookieRule{Name: args[0], Category: args[1]}
+			if len(args) == 3 {
+				r.Purpose = args[2]
+			}
+			h.Cookies = append(h.Cookies, r)
+		case "block":
+			var glob, cat string
+			if !d.Args(&glob, &cat) || d.NextArg() {
+				return d.ArgErr()
+			}
+			if err := catalog.ValidURLGlob(glob); err != nil {
+				return d.Errf("block: %v", err)
+			}
+			if _, err := parseBlockCategory(cat); err != nil {
+				return d.Errf("block %s: %v", glob, err)
+			}
+			h.Block = append(h.Block, BlockRule{URL: glob, Category: cat})
+		case "block_inline":
+			var sub, cat string
+			if !d.Args(&sub, &cat) || d.NextArg() {
+				return d.ArgErr()
+			}
+			if len(sub) < 4 {
+				return d.Errf("block_inline %q: a substring this short would match ordinary scripts; use at least 4 characters", sub)
+			}
+			if _, err := parseBlockCategory(cat); err != nil {
+				return d.Errf("block_inline %q: %v", sub, err)
+			}
+			h.BlockInline = append(h.BlockInline, InlineRule{Contains: sub, Category: cat})
+		case "allow":
+			var glob string
+			if err := oneArg(d, &glob); err != nil {
+				return err
+			}
+			if err := catalog.ValidURLGlob(glob); err != nil {
+				return d.Errf("allow: %v", err)
+			}
+			h.Allow = append(h.Allow, glob)
+		case "unknown_cookies":
+			if err := oneArg(d, &h.UnknownCookies); err != nil {
+				return err
+			}
+			if h.UnknownCookies != "allow" && h.UnknownCookies != "block" {
+				return d.Errf("unknown_cookies %q: want allow or block", h.UnknownCookies)
+			}
+		case "bypass":
+			args := d.RemainingArgs()
+			if len(args) == 0 {
+				return d.ArgErr()
+			}
+			for _, a := range args {
+				if err := validPathGlob(a); err != nil {
+					return d.Errf("bypass: %v", err)
+				}
+			}
+			h.Bypass = append(h.Bypass, args...)
+		case "google_consent_mode":
+			b, err := onOff(d)
+			if err != nil {
+				return err
+			}
+			h.GoogleConsentMode = &b
+		case "upstream_ip_truncate":
+			args := d.RemainingArgs()
+			if len(args) > 2 {
+				return d.ArgErr()
+			}
+			t := &IPTruncate{IPv4Bits: 24, IPv6Bits: 48}
+			for i, a := range args {
+				n, err := strconv.Atoi(a)
+				if err != nil {
+					return d.Errf("upstream_ip_truncate: %q is not a number of bits", a)
+				}
+				if i == 0 {
+					t.IPv4Bits = n
+				} else {
+					t.IPv6Bits = n
+				}
+			}
+			if err := validBits(t.IPv4Bits, t.IPv6Bits); err != nil {
+				return d.Errf("upstream_ip_truncate: %v", err)
+			}
+			h.UpstreamIPTruncate = t
+		case "records":
+			b, err := onOff(d)
+			if err != nil {
+				return err
+			}
+			h.Records = &b
+		default:
+			return d.Errf("unrecognized consent subdirective %q", sub)
+		}
+	}
+	return nil
+}
+
+func oneArg(d *caddyfile.Dispenser, dst *string) error {
+	if !d.NextArg() {
+		return d.ArgErr()
+	}
+	v := d.Val()
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	*dst = v
+	return nil
+}
+
+func onOff(d *caddyfile.Dispenser) (bool, error) {
+	name := d.Val()
+	var v string
+	if err := oneArg(d, &v); err != nil {
+		return false, err
+	}
+	switch v {
+	case "on":
+		return true, nil
+	case "off":
+		return false, nil
+	}
+	return false, d.Errf("%s %q: want on or off", name, v)
+}
+
+func hasPlaceholder(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '{' {
+			return true
+		}
+	}
+	return false
+}
+
+// Interface guards
+var _ caddyfile.Unmarshaler = (*Handler)(nil)

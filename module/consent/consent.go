@@ -1,0 +1,430 @@
+// Package consent is the http.handlers.consent middleware: it reads a visitor's
+// consent, rewrites HTML responses so that trackers the visitor has not agreed
+// to never load, injects the consent banner, and answers the consent endpoints.
+//
+// The pure work lives in sibling packages (htmlrewrite, catalog, policy,
+// banner, firewall); this package wires them into Caddy.
+package consent
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+	"go.uber.org/zap"
+
+	"github.com/samtykke/caddy-consent/module/catalog"
+	"github.com/samtykke/caddy-consent/module/firewall"
+	"github.com/samtykke/caddy-consent/module/iplog"
+	"github.com/samtykke/caddy-consent/module/policy"
+)
+
+func init() {
+	caddy.RegisterModule(Handler{})
+}
+
+// Defaults of the config fields; the field comments repeat them for the docs.
+const (
+	DefaultPolicyVersion = "1"
+	DefaultMaxAge        = 182 * 24 * time.Hour
+	MaxMaxAge            = 400 * 24 * time.Hour // browsers cap cookie lifetimes at 400 days (RFC 6265bis §5.5)
+	DefaultCookieName    = "consent"
+	DefaultPath          = "/_consent"
+	MinSecretLen         = 32
+)
+
+// DefaultBypass lists the paths left alone unless `bypass` says otherwise:
+// the WordPress and Drupal admin and login areas, and their APIs.
+var DefaultBypass = []string{"/wp-admin/*", "/wp-login.php", "/wp-json/*", "/xmlrpc.php", "/admin/*", "/user/login*"}
+
+// Handler is the consent middleware.
+type Handler struct {
+	// PolicyVersion identifies the cookie policy a visitor agreed to. Changing it
+	// asks everyone again. "auto" derives it from the declared cookie inventory.
+	// Default: "1".
+	PolicyVersion string `json:"policy_version,omitempty"`
+
+	// MaxAge is how long a choice (accept or reject alike) is kept. At most 400d.
+	// Default: 182d.
+	MaxAge caddy.Duration `json:"max_age,omitempty"`
+
+	// PolicyURL is the site's privacy policy, linked from the banner: an http(s)
+	// URL or a site path. Default: none (no link).
+	PolicyURL string `json:"policy_url,omitempty"`
+
+	// Categories are the optional categories offered to visitors, in banner order.
+	// "necessary" is always on and never offered. Default: preferences analytics marketing.
+	Categories []string `json:"categories,omitempty"`
+
+	// Languages restricts the banner languages (BCP 47 tags of the built-in
+	// translations). Default: all built in.
+	Languages []string `json:"languages,omitempty"`
+
+	// GPC makes `Sec-GPC: 1` deny marketing until the visitor makes an explicit
+	// choice. Default: true.
+	GPC *bool `json:"gpc,omitempty"`
+
+	// DNT treats `DNT: 1` as a rejection of every optional category until the
+	// visitor makes an explicit choice. Default: false.
+	DNT bool `json:"dnt,omitempty"`
+
+	// Secret is the consent-cookie signing key, at least 32 bytes; placeholders
+	// such as {env.CONSENT_SECRET} are expanded. Default: a random key generated
+	// once and kept in Caddy storage, so a cluster sharing storage agrees.
+	Secret string `json:"secret,omitempty"`
+
+	// CookieName is the name of the consent cookie. Default: "consent".
+	CookieName string `json:"cookie_name,omitempty"`
+
+	// Path is the prefix of the consent endpoints. Default: "/_consent".
+	Path string `json:"path,omitempty"`
+
+	// Cookies classify cookies by name, adding to and overriding the built-in catalog.
+	Cookies []CookieRule `json:"cookies,omitempty"`
+
+	// Block classifies external resources by host or host/path glob, adding to
+	// and overriding the built-in catalog.
+	Block []BlockRule `json:"block,omitempty"`
+
+	// BlockInline classifies inline scripts that contain a substring.
+	BlockInline []InlineRule `json:"block_inline,omitempty"`
+
+	// Allow lists host or host/path globs that are never blocked.
+	Allow []string `json:"allow,omitempty"`
+
+	// UnknownCookies decides what happens to upstream cookies no rule classifies:
+	// "allow" (and report each name once) or "block". Default: "allow".
+	UnknownCookies string `json:"unknown_cookies,omitempty"`
+
+	// Bypass lists path globs that are never rewritten. Setting it replaces the
+	// default list. Default: /wp-admin/* /wp-login.php /wp-json/* /xmlrpc.php
+	// /admin/* /user/login*.
+	Bypass []string `json:"bypass,omitempty"`
+
+	// GoogleConsentMode emits the Google Consent Mode v2 default (every type
+	// denied) before the first Google tag, and the update once consent is known.
+	// Default: true.
+	GoogleConsentMode *bool `json:"google_consent_mode,omitempty"`
+
+	// UpstreamIPTruncate, when set, truncates the client address the upstream
+	// sees. Default: off.
+	UpstreamIPTruncate *IPTruncate `json:"upstream_ip_truncate,omitempty"`
+
+	// Records logs every consent decision to the logger
+	// http.handlers.consent.records. Default: true.
+	Records *bool `json:"records,omitempty"`
+
+	catalog     *catalog.Catalog
+	cookies     firewall.Classifier // the catalog, with our own consent cookie necessary
+	offered     policy.Set
+	offeredCat  []policy.Category
+	bypass      []string
+	codec       *policy.Codec
+	truncator   iplog.Truncator // upstream_ip_truncate
+	recordTrunc iplog.Truncator // consent records: never a full address
+	logger      *zap.Logger
+	records     *zap.Logger // nil when records are off
+	unknownSeen *sync.Map   // cookie names already reported as unclassified
+}
+
+// CookieRule classifies cookies whose name matches Name (exact, or a glob with *).
+type CookieRule struct {
+	Name     string `json:"name"`
+	Category string `json:"category"`
+	Purpose  string `json:"purpose,omitempty"`
+}
+
+// BlockRule puts a resource host or host/path glob in a category.
+type BlockRule struct {
+	URL      string `json:"url"`
+	Category string `json:"category"`
+}
+
+// InlineRule puts inline scripts containing Contains in a category.
+type InlineRule struct {
+	Contains string `json:"contains"`
+	Category string `json:"category"`
+}
+
+// IPTruncate says how many leading bits of a client address to keep.
+type IPTruncate struct {
+	// IPv4Bits kept of an IPv4 address. Default: 24.
+	IPv4Bits int `json:"ipv4_bits,omitempty"`
+	// IPv6Bits kept of an IPv6 address. Default: 48.
+	IPv6Bits int `json:"ipv6_bits,omitempty"`
+}
+
+// CaddyModule returns the Caddy module information.
+func (Handler) CaddyModule() caddy.ModuleInfo {
+	return caddy.ModuleInfo{
+		ID:  "http.handlers.consent",
+		New: func() caddy.Module { return new(Handler) },
+	}
+}
+
+// Provision sets defaults and compiles the rules.
+func (h *Handler) Provision(ctx caddy.Context) error {
+	h.logger = ctx.Logger()
+	h.unknownSeen = new(sync.Map)
+	if h.PolicyVersion == "" {
+		h.PolicyVersion = DefaultPolicyVersion
+	}
+	if h.MaxAge == 0 {
+		h.MaxAge = caddy.Duration(DefaultMaxAge)
+	}
+	if h.CookieName == "" {
+		h.CookieName = DefaultCookieName
+	}
+	if h.Path == "" {
+		h.Path = DefaultPath
+	}
+	if h.UnknownCookies == "" {
+		h.UnknownCookies = "allow"
+	}
+	h.bypass = h.Bypass
+	if h.bypass == nil {
+		h.bypass = DefaultBypass
+	}
+	if h.UpstreamIPTruncate != nil {
+		if h.UpstreamIPTruncate.IPv4Bits == 0 {
+			h.UpstreamIPTruncate.IPv4Bits = 24
+		}
+		if h.UpstreamIPTruncate.IPv6Bits == 0 {
+			h.UpstreamIPTruncate.IPv6Bits = 48
+		}
+	}
+
+	names := h.Categories
+	if len(names) == 0 {
+		names = []string{"preferences", "analytics", "marketing"}
+	}
+	h.offeredCat = h.offeredCat[:0]
+	h.offered = policy.SetOf(policy.Necessary)
+	for _, n := range names {
+		c, err := parseOptionalCategory(n)
+		if err != nil {
+			return fmt.Errorf("categories: %v", err)
+		}
+		if !h.offered.Has(c) {
+			h.offeredCat = append(h.offeredCat, c)
+		}
+		h.offered = h.offered.With(c)
+	}
+
+	rules, err := h.catalogRules()
+	if err != nil {
+		return err
+	}
+	h.catalog, err = catalog.Default().With(rules)
+	if err != nil {
+		return fmt.Errorf("loading catalog: %v", err)
+	}
+
+	secret, err := h.loadSecret(ctx)
+	if err != nil {
+		return err
+	}
+	h.cookies = firewall.WithNecessary(h.catalog, h.CookieName)
+	h.codec, err = policy.NewCodec(secret, h.CookieName, time.Duration(h.MaxAge))
+	if err != nil {
+		return fmt.Errorf("consent cookie: %v", err)
+	}
+	if h.UpstreamIPTruncate != nil {
+		h.truncator = iplog.Truncator{V4Bits: h.UpstreamIPTruncate.IPv4Bits, V6Bits: h.UpstreamIPTruncate.IPv6Bits}
+	}
+	h.recordTrunc = iplog.Truncator{V4Bits: 24, V6Bits: 48}
+	if h.UpstreamIPTruncate != nil {
+		h.recordTrunc = h.truncator
+	}
+	if h.Records == nil || *h.Records {
+		// Named so ops can route it with Caddy's log config: http.handlers.consent.records.
+		h.records = h.logger.Named("records")
+	}
+	return nil
+}
+
+// catalogRules turns the block, block_inline, allow and cookie config into catalog rules.
+func (h *Handler) catalogRules() (catalog.Rules, error) {
+	var r catalog.Rules
+	for _, b := range h.Block {
+		c, err := parseBlockCategory(b.Category)
+		if err != nil {
+			return r, fmt.Errorf("block %s: %v", b.URL, err)
+		}
+		r.Block = append(r.Block, catalog.URLRule{Glob: b.URL, Category: c})
+	}
+	for _, b := range h.BlockInline {
+		c, err := parseBlockCategory(b.Category)
+		if err != nil {
+			return r, fmt.Errorf("block_inline %q: %v", b.Contains, err)
+		}
+		r.BlockInline = append(r.BlockInline, catalog.InlineRule{Substring: b.Contains, Category: c})
+	}
+	r.Allow = append(r.Allow, h.Allow...)
+	for _, k := range h.Cookies {
+		c, err := policy.ParseCategory(k.Category)
+		if err != nil {
+			return r, fmt.Errorf("cookie %s: %v", k.Name, err)
+		}
+		r.Cookies = append(r.Cookies, catalog.CookieRule{Glob: k.Name, Category: c, Purpose: k.Purpose})
+	}
+	return r, nil
+}
+
+// Validate checks the config for what the Caddyfile parser cannot see, such as
+// a JSON config written by hand.
+func (h *Handler) Validate() error {
+	if time.Duration(h.MaxAge) <= 0 || time.Duration(h.MaxAge) > MaxMaxAge {
+		return fmt.Errorf("max_age %s: must be between 1s and 400d", time.Duration(h.MaxAge))
+	}
+	if err := validPolicyURL(h.PolicyURL); err != nil {
+		return fmt.Errorf("policy_url: %v", err)
+	}
+	if err := validCookieName(h.CookieName); err != nil {
+		return fmt.Errorf("cookie_name: %v", err)
+	}
+	if err := validPathPrefix(h.Path); err != nil {
+		return fmt.Errorf("path: %v", err)
+	}
+	for _, l := range h.Languages {
+		if err := validLanguage(l); err != nil {
+			return fmt.Errorf("languages: %v", err)
+		}
+	}
+	if h.UnknownCookies != "allow" && h.UnknownCookies != "block" {
+		return fmt.Errorf("unknown_cookies %q: want allow or block", h.UnknownCookies)
+	}
+	for _, b := range h.bypass {
+		if err := validPathGlob(b); err != nil {
+			return fmt.Errorf("bypass: %v", err)
+		}
+	}
+	for _, a := range h.Allow {
+		if err := catalog.ValidURLGlob(a); err != nil {
+			return fmt.Errorf("allow: %v", err)
+		}
+	}
+	if t := h.UpstreamIPTruncate; t != nil {
+		if err := validBits(t.IPv4Bits, t.IPv6Bits); err != nil {
+			return fmt.Errorf("upstream_ip_truncate: %v", err)
+		}
+	}
+	return nil
+}
+
+// bypassed reports whether the request path is one the ops team keeps out of rewriting.
+func (h *Handler) bypassed(p string) bool {
+	for _, g := range h.bypass {
+		if ok, _ := path.Match(g, p); ok {
+			return true
+		}
+		// "/wp-admin/*" also covers deeper paths such as /wp-admin/css/x.css.
+		if strings.HasSuffix(g, "/*") && strings.HasPrefix(p, g[:len(g)-1]) {
+			return true
+		}
+	}
+	return false
+}
+
+func parseOptionalCategory(n string) (policy.Category, error) {
+	c, err := policy.ParseCategory(n)
+	if err != nil {
+		return 0, err
+	}
+	if c == policy.Necessary {
+		return 0, fmt.Errorf("necessary is always on and cannot be offered as a choice")
+	}
+	return c, nil
+}
+
+// parseBlockCategory is for block rules: blocking as "necessary" would never
+// block, which is what `allow` is for.
+func parseBlockCategory(n string) (policy.Category, error) {
+	c, err := policy.ParseCategory(n)
+	if err != nil {
+		return 0, err
+	}
+	if c == policy.Necessary {
+		return 0, fmt.Errorf("necessary resources are never blocked; use allow instead")
+	}
+	return c, nil
+}
+
+func validPolicyURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	if strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") && !strings.HasPrefix(s, "/\\") {
+		if strings.ContainsAny(s, " \t\r\n\"<>\\") {
+			return fmt.Errorf("%q: a site path may not contain spaces, quotes, angle brackets or backslashes", s)
+		}
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q: %v", s, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q: want an http(s) URL or a site path starting with /", s)
+	}
+	if strings.ContainsAny(s, " \t\r\n\"<>\\") {
+		return fmt.Errorf("%q: may not contain spaces, quotes, angle brackets or backslashes", s)
+	}
+	return nil
+}
+
+// validCookieName accepts an RFC 6265 token.
+func validCookieName(s string) error {
+	if s == "" {
+		return fmt.Errorf("empty")
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
+			return fmt.Errorf("%q: not a valid cookie name (RFC 6265 token)", s)
+		}
+	}
+	return nil
+}
+
+func validPathPrefix(s string) error {
+	if !strings.HasPrefix(s, "/") || s == "/" || strings.HasSuffix(s, "/") {
+		return fmt.Errorf("%q: want a path such as /_consent (leading slash, no trailing slash)", s)
+	}
+	if strings.ContainsAny(s, " *?[]{}\\\"'<>") {
+		return fmt.Errorf("%q: may not contain spaces, globs, quotes or backslashes", s)
+	}
+	return nil
+}
+
+func validPathGlob(s string) error {
+	if !strings.HasPrefix(s, "/") {
+		return fmt.Errorf("%q: a path glob starts with /", s)
+	}
+	if _, err := path.Match(s, "/"); err != nil {
+		return fmt.Errorf("%q: %v", s, err)
+	}
+	return nil
+}
+
+func validBits(v4, v6 int) error {
+	if v4 < 0 || v4 > 32 {
+		return fmt.Errorf("ipv4 bits %d: want 0 to 32", v4)
+	}
+	if v6 < 0 || v6 > 128 {
+		return fmt.Errorf("ipv6 bits %d: want 0 to 128", v6)
+	}
+	return nil
+}
+
+// Interface guards
+var (
+	_ caddy.Provisioner           = (*Handler)(nil)
+	_ caddy.Validator             = (*Handler)(nil)
+	_ caddyhttp.MiddlewareHandler = (*Handler)(nil)
+)

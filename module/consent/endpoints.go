@@ -1,0 +1,208 @@
+package consent
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+	"go.uber.org/zap"
+
+	"github.com/samtykke/caddy-consent/module/banner"
+	"github.com/samtykke/caddy-consent/module/policy"
+)
+
+// maxFormBytes bounds a consent post: a handful of short fields.
+const maxFormBytes = 4 << 10
+
+// serveEndpoint answers the requests under h.Path (DESIGN §5).
+func (h *Handler) serveEndpoint(w http.ResponseWriter, r *http.Request, ex *exchange) error {
+	rest := strings.TrimPrefix(r.URL.Path, h.Path)
+	switch {
+	case rest == "" || rest == "/":
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", "POST")
+			return caddyhttp.Error(http.StatusMethodNotAllowed, errors.New("consent decisions are posted"))
+		}
+		return h.serveDecision(w, r, ex)
+	case rest == "/settings":
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			return caddyhttp.Error(http.StatusMethodNotAllowed, errors.New("the settings page is read with GET"))
+		}
+		return h.serveSettings(w, r, ex)
+	case strings.HasPrefix(rest, "/assets/"):
+		return h.serveAsset(w, r, strings.TrimPrefix(rest, "/assets/"))
+	}
+	return caddyhttp.Error(http.StatusNotFound, fmt.Errorf("no consent endpoint %s", r.URL.Path))
+}
+
+// crossSite reports whether a request was sent by another site's page. Browsers
+// send Sec-Fetch-Site with every request and Origin with every POST; either
+// naming another origin is enough to refuse (a CSRF defence that needs no token,
+// so the form also works from cached pages).
+func crossSite(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "cross-site", "same-site":
+		// same-site is a sibling subdomain: another origin, possibly another owner.
+		return true
+	}
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return false // not a browser, or a same-origin GET
+	}
+	u, err := url.Parse(o)
+	if err != nil || o == "null" || u.Host == "" {
+		return true
+	}
+	return !strings.EqualFold(u.Host, r.Host)
+}
+
+func (h *Handler) serveDecision(w http.ResponseWriter, r *http.Request, ex *exchange) error {
+	if crossSite(r) {
+		return caddyhttp.Error(http.StatusForbidden, errors.New("consent can only be given from this site's own pages"))
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return caddyhttp.Error(http.StatusBadRequest, fmt.Errorf("reading consent form: %v", err))
+	}
+	action, granted, err := policy.ParseDecision(r.PostForm, h.offered)
+	if err != nil {
+		return caddyhttp.Error(http.StatusBadRequest, err)
+	}
+	st := ex.state
+	if !ex.decided || st.ID == "" {
+		if st.ID, err = policy.NewID(); err != nil {
+			return caddyhttp.Error(http.StatusInternalServerError, err)
+		}
+	}
+	st.Granted = granted
+	st.Version = h.version()
+	st.Decided = time.Now()
+	st.Signals = policy.ReadSignals(r.Header)
+	ck := h.codec.Cookie(st, r.TLS != nil)
+	if ck == nil {
+		return caddyhttp.Error(http.StatusInternalServerError, errors.New("encoding the consent cookie"))
+	}
+	http.SetCookie(w, ck)
+	ret := policy.SafeReturn(r.PostForm.Get("return"))
+	h.record(r, st, action, ret)
+	h.expireWithdrawn(w.Header(), r, granted)
+
+	w.Header().Set("Cache-Control", "no-store")
+	if wantsJSON(r) {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	w.Header().Set("Location", ret)
+	w.WriteHeader(http.StatusSeeOther)
+	return nil
+}
+
+// wantsJSON: the banner's script posts with Accept: application/json and
+// wants no redirect.
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+func (h *Handler) serveSettings(w http.ResponseWriter, r *http.Request, ex *exchange) error {
+	v := h.view(r, ex, nil, "")
+	v.Return = policy.SafeReturn(r.URL.Query().Get("return"))
+	body := banner.SettingsPage(v)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("X-Robots-Tag", "noindex")
+	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodGet {
+		_, _ = w.Write(body)
+	}
+	return nil
+}
+
+func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request, name string) error {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		return caddyhttp.Error(http.StatusMethodNotAllowed, errors.New("assets are read with GET"))
+	}
+	for _, a := range banner.Assets() {
+		if a.Name != name {
+			continue
+		}
+		w.Header().Set("Content-Type", a.ContentType)
+		// The name carries the content hash, so it can be cached for good.
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Header().Set("Content-Length", fmt.Sprint(len(a.Body)))
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.WriteHeader(http.StatusOK)
+		if r.Method == http.MethodGet {
+			_, _ = w.Write(a.Body)
+		}
+		return nil
+	}
+	return caddyhttp.Error(http.StatusNotFound, fmt.Errorf("no consent asset %q", name))
+}
+
+// record logs a decision as proof of consent (DESIGN §4 records), never with a
+// full IP address.
+func (h *Handler) record(r *http.Request, st policy.State, action, page string) {
+	if h.records == nil {
+		return
+	}
+	cats := st.Granted.Categories()
+	names := make([]string, len(cats))
+	for i, c := range cats {
+		names[i] = c.String()
+	}
+	h.records.Info("consent",
+		zap.String("consent_id", st.ID),
+		zap.String("policy_version", st.Version),
+		zap.Strings("granted", names),
+		zap.String("action", action),
+		zap.String("page", page),
+		zap.String("user_agent", uaFamily(r.UserAgent())),
+		zap.String("ip", h.recordIP(r)),
+		zap.Bool("gpc", st.Signals.GPC),
+		zap.Bool("dnt", st.Signals.DNT),
+	)
+}
+
+// uaFamily keeps only the browser family of a user agent: enough to spot a
+// bot storm in the records, too little to fingerprint anyone.
+func uaFamily(ua string) string {
+	l := strings.ToLower(ua)
+	switch {
+	case ua == "":
+		return "none"
+	case strings.Contains(l, "bot") || strings.Contains(l, "spider") || strings.Contains(l, "crawl"):
+		return "bot"
+	case strings.Contains(l, "edg/"):
+		return "Edge"
+	case strings.Contains(l, "opr/") || strings.Contains(l, "opera"):
+		return "Opera"
+	case strings.Contains(l, "samsungbrowser"):
+		return "Samsung Internet"
+	case strings.Contains(l, "firefox/"):
+		return "Firefox"
+	case strings.Contains(l, "chrome/") || strings.Contains(l, "chromium/"):
+		return "Chrome"
+	case strings.Contains(l, "safari/"):
+		return "Safari"
+	case strings.Contains(l, "curl/") || strings.Contains(l, "wget/") || strings.Contains(l, "go-http-client"):
+		return "tool"
+	}
+	return "other"
+}
+
+// recordIP is the client address for a record, truncated: the address Caddy
+// resolved through trusted proxies, else the peer.
+func (h *Handler) recordIP(r *http.Request) string {
+	ip, _ := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string)
+	if ip == "" {
+		ip = hostOnly(r.RemoteAddr)
+	}
+	return h.recordTrunc.String(ip)
+}

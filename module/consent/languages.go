@@ -1,0 +1,15 @@
+package consent
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/samtykke/caddy-consent/module/banner"
+)
+
+func validLanguage(tag string) error {
+	if !slices.Contains(banner.Languages(), tag) {
+		return fmt.Errorf("%q is not a built-in banner language (have %v)", tag, banner.Languages())
+	}
+	return nil
+}

@@ -1,0 +1,251 @@
+package consent
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+	"go.uber.org/zap"
+
+	"github.com/samtykke/caddy-consent/module/htmlrewrite"
+)
+
+// passReason says why a response was not rewritten; it labels a metric.
+type passReason string
+
+const (
+	passNone        passReason = ""
+	passNotHTML     passReason = "not_html"
+	passMethod      passReason = "method"
+	passStatus      passReason = "status"
+	passCharset     passReason = "charset"
+	passEncoding    passReason = "encoding"
+	passStreaming   passReason = "streaming"
+	passCorrupt     passReason = "corrupt_encoding"
+	passNoTransform passReason = "no_transform"
+	passBypass      passReason = "bypass"
+)
+
+// responseWriter decides, when the upstream's headers are final, whether the
+// body is HTML it should rewrite; if so the body streams through the rewriter,
+// otherwise every byte passes as it came.
+//
+// Headers are held until the first Write, Flush or the end of the response,
+// so that a UTF-16 byte-order mark can still be seen and no header leaves
+// before the decision is made (see caddy#4314).
+type responseWriter struct {
+	*caddyhttp.ResponseWriterWrapper
+	h   *Handler
+	req *http.Request
+	ex  *exchange // per-request consent state
+
+	bypass      bool // a bypass path: the cookie firewall only
+	status      int
+	wroteHeader bool // to the client
+	decided     bool
+	rewrite     bool
+	reason      passReason
+
+	rw  *htmlrewrite.Rewriter
+	dec *decoder // non-nil while decoding an upstream Content-Encoding
+}
+
+var rewriterPool = sync.Pool{New: func() any { return new(htmlrewrite.Rewriter) }}
+
+// WriteHeader keeps the status until the first body byte; 1xx pass at once.
+func (w *responseWriter) WriteHeader(status int) {
+	if w.wroteHeader || w.status != 0 {
+		return
+	}
+	if status >= 100 && status < 200 {
+		w.ResponseWriter.WriteHeader(status)
+		return
+	}
+	w.status = status
+}
+
+// decide looks at the final headers (and the first body bytes, if any) once.
+func (w *responseWriter) decide(first []byte) {
+	if w.decided {
+		return
+	}
+	w.decided = true
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	hdr := w.Header()
+	w.h.filterResponseCookies(hdr, w.ex)
+
+	w.reason = passBypass
+	if !w.bypass {
+		w.reason = w.h.rewritable(w.req, w.status, hdr, first)
+	}
+	if w.reason == passNone {
+		if ce := strings.ToLower(strings.TrimSpace(hdr.Get("Content-Encoding"))); ce != "" && ce != "identity" {
+			dec, err := newDecoder(ce, w)
+			if err != nil {
+				w.reason = passEncoding
+			} else if first != nil && !dec.plausible(first) {
+				w.reason = passCorrupt
+				w.h.logger.Warn("upstream body does not decode as its Content-Encoding; passing it unchanged",
+					zap.String("encoding", ce), zap.String("uri", w.req.RequestURI))
+			} else {
+				w.dec = dec
+				hdr.Del("Content-Encoding")
+			}
+		}
+	}
+	if w.reason == passNone {
+		w.h.prepareRewrittenHeaders(hdr, w.ex)
+		// HEAD gets the headers its GET would get, and no body (see templates'
+		// bodyAllowedForStatus fix in Caddy v2.11.9).
+		w.rewrite = w.req.Method != http.MethodHead
+	}
+	if w.rewrite {
+		w.rw = rewriterPool.Get().(*htmlrewrite.Rewriter)
+		w.rw.Reset(w.ResponseWriter, w.h.rewriteOptions(w.ex))
+	}
+	w.wroteHeader = true
+	w.ResponseWriter.WriteHeader(w.status)
+}
+
+// Write streams p to the client, through the rewriter when rewriting.
+func (w *responseWriter) Write(p []byte) (int, error) {
+	if !w.decided {
+		w.decide(p)
+	}
+	if !w.rewrite {
+		return w.ResponseWriter.Write(p)
+	}
+	if w.dec != nil {
+		return w.dec.Write(p)
+	}
+	return w.rw.Write(p)
+}
+
+// ReadFrom must be ours: file_server copies with io.CopyN, which would
+// otherwise reach the client's writer straight through the embedded wrapper.
+func (w *responseWriter) ReadFrom(r io.Reader) (int64, error) {
+	if w.decided && !w.rewrite {
+		return w.ResponseWriterWrapper.ReadFrom(r)
+	}
+	bp := copyBufPool.Get().(*[]byte)
+	defer copyBufPool.Put(bp)
+	return io.CopyBuffer(writerOnly{w}, r, *bp)
+}
+
+var copyBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+type writerOnly struct{ io.Writer }
+
+// FlushError emits what the rewriter can already decide and flushes the
+// client connection; reverse_proxy calls it after every read of a chunked
+// upstream body, which is how the first bytes reach the visitor at once.
+func (w *responseWriter) FlushError() error {
+	if !w.decided {
+		// Nothing has been written: flushing now would send headers before the
+		// decision (caddy#4314). Hold them.
+		return nil
+	}
+	if w.rewrite {
+		if w.dec != nil {
+			return w.dec.Flush()
+		}
+		if err := w.rw.Flush(); err != nil {
+			return err
+		}
+	}
+	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Flush is for callers that assert http.Flusher.
+func (w *responseWriter) Flush() { _ = w.FlushError() }
+
+// Hijack lets websockets through; their responses are never rewritten.
+func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+// close ends the response: the rewriter's held bytes and the banner go out.
+func (w *responseWriter) close() error {
+	if !w.decided {
+		w.decide(nil)
+	}
+	if !w.rewrite {
+		return nil
+	}
+	var err error
+	if w.dec != nil {
+		err = w.dec.Close()
+		w.dec = nil
+	}
+	if cerr := w.rw.Close(); err == nil {
+		err = cerr
+	}
+	w.rw.Reset(nil, nil)
+	rewriterPool.Put(w.rw)
+	w.rw = nil
+	return err
+}
+
+// rewritable reports why a response must pass untouched, or passNone.
+func (h *Handler) rewritable(r *http.Request, status int, hdr http.Header, first []byte) passReason {
+	switch {
+	case r.Method != http.MethodGet && r.Method != http.MethodPost && r.Method != http.MethodHead:
+		return passMethod
+	case status < 200 || status == http.StatusNoContent || status == http.StatusPartialContent ||
+		status == http.StatusNotModified || status == http.StatusResetContent:
+		return passStatus
+	case r.Method == http.MethodConnect || r.Header.Get("Upgrade") != "":
+		return passMethod
+	}
+	mt, params, err := mime.ParseMediaType(hdr.Get("Content-Type"))
+	if err != nil || mt != "text/html" {
+		if mt == "text/event-stream" {
+			return passStreaming
+		}
+		return passNotHTML
+	}
+	if caddyhttp.IsIncremental(hdr) {
+		return passStreaming
+	}
+	if strings.Contains(strings.ToLower(hdr.Get("Cache-Control")), "no-transform") {
+		return passNoTransform
+	}
+	if !asciiCompatible(params["charset"]) || hasUTF16BOM(first) {
+		return passCharset
+	}
+	return passNone
+}
+
+// asciiCompatible reports whether a charset keeps ASCII bytes meaning ASCII,
+// which the rewriter's byte scanning needs (lol-html draws the same line).
+func asciiCompatible(cs string) bool {
+	cs = strings.ToLower(strings.TrimSpace(cs))
+	switch {
+	case cs == "":
+		return true
+	case strings.HasPrefix(cs, "utf-16"), strings.HasPrefix(cs, "utf-32"),
+		strings.HasPrefix(cs, "ucs-"), strings.HasPrefix(cs, "iso-2022-"),
+		cs == "hz-gb-2312", cs == "utf-7", strings.HasPrefix(cs, "x-user-defined"):
+		return false
+	}
+	return true
+}
+
+func hasUTF16BOM(p []byte) bool {
+	return bytes.HasPrefix(p, []byte{0xFE, 0xFF}) || bytes.HasPrefix(p, []byte{0xFF, 0xFE})
+}
+
+// Interface guards
+var (
+	_ http.ResponseWriter = (*responseWriter)(nil)
+	_ io.ReaderFrom       = (*responseWriter)(nil)
+	_ http.Hijacker       = (*responseWriter)(nil)
+)

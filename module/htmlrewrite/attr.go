@@ -1,0 +1,305 @@
+package htmlrewrite
+
+import (
+	"bytes"
+	"html"
+	"unicode/utf8"
+
+	"github.com/samtykke/caddy-consent/module/catalog"
+)
+
+// attr is one attribute of a held tag, as offsets into the tag's bytes.
+type attr struct {
+	ns, ne int // name
+	vs, ve int // value, without quotes (empty when absent)
+	key    uint8
+}
+
+// parseAttrs lists the attributes of a complete tag t, starting at i (just
+// after the tag name). It makes the same decisions as scanAttrs.
+func parseAttrs(t []byte, i int, out []attr) []attr {
+	n := len(t)
+	for i < n {
+		c := t[i]
+		if ctab[c]&cSpace != 0 || c == '/' { // a '/' not before '>' counts as space
+			i++
+			continue
+		}
+		if c == '>' {
+			break
+		}
+		a := attr{ns: i}
+		i++ // the first byte is part of the name even if it is '='
+		for i < n && ctab[t[i]]&cAttrEnd == 0 {
+			i++
+		}
+		a.ne = i
+		for i < n && ctab[t[i]]&cSpace != 0 {
+			i++
+		}
+		a.vs, a.ve = a.ne, a.ne
+		if i < n && t[i] == '=' {
+			i++
+			for i < n && ctab[t[i]]&cSpace != 0 {
+				i++
+			}
+			if i < n {
+				switch q := t[i]; q {
+				case '"', '\'':
+					k := bytes.IndexByte(t[i+1:], q)
+					if k < 0 {
+						k = n - i - 1
+					}
+					a.vs, a.ve = i+1, i+1+k
+					i += k + 2
+				case '>':
+					a.vs, a.ve = i, i
+				default:
+					a.vs = i
+					for i < n && ctab[t[i]]&cUnqEnd == 0 {
+						i++
+					}
+					a.ve = i
+				}
+			}
+		}
+		a.key = lookupAttr(t[a.ns:a.ne])
+		out = append(out, a)
+	}
+	return out
+}
+
+// unescape decodes character references in an attribute value with
+// html.UnescapeString semantics. It copies only when v holds an '&'; common
+// references are decoded without allocating.
+func (r *Rewriter) unescape(v []byte) []byte {
+	k := bytes.IndexByte(v, '&')
+	if k < 0 {
+		return v
+	}
+	dst, ok := appendUnescaped(append(r.dec[:0], v[:k]...), v[k:])
+	if !ok {
+		dst = append(r.dec[:0], html.UnescapeString(string(v))...)
+	}
+	r.dec = dst
+	return dst
+}
+
+// appendUnescaped decodes numeric references and the named references in
+// commonRefs; ok is false when it met another named reference.
+func appendUnescaped(dst, s []byte) (_ []byte, ok bool) {
+	for len(s) > 0 {
+		k := bytes.IndexByte(s, '&')
+		if k < 0 {
+			return append(dst, s...), true
+		}
+		dst = append(dst, s[:k]...)
+		s = s[k:]
+		if len(s) > 1 && s[1] == '#' {
+			var rn rune
+			var n int
+			rn, n = numericRef(s)
+			if n == 0 {
+				dst = append(dst, '&')
+				s = s[1:]
+				continue
+			}
+			dst = utf8.AppendRune(dst, rn)
+			s = s[n:]
+			continue
+		}
+		i := 1
+		for i < len(s) && isAlnum(s[i]) {
+			i++
+		}
+		if i == 1 { // a lone '&'
+			dst = append(dst, '&')
+			s = s[1:]
+			continue
+		}
+		if i < len(s) && s[i] == ';' {
+			if c, found := commonRef(s[1:i]); found {
+				dst = append(dst, c)
+				s = s[i+1:]
+				continue
+			}
+		}
+		return dst, false
+	}
+	return dst, true
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// commonRef decodes the named references that appear in URLs.
+func commonRef(name []byte) (byte, bool) {
+	switch string(name) {
+	case "amp", "AMP":
+		return '&', true
+	case "quot", "QUOT":
+		return '"', true
+	case "apos":
+		return '\'', true
+	case "lt", "LT":
+		return '<', true
+	case "gt", "GT":
+		return '>', true
+	case "sol":
+		return '/', true
+	case "colon":
+		return ':', true
+	case "period":
+		return '.', true
+	case "quest":
+		return '?', true
+	case "equals":
+		return '=', true
+	case "num":
+		return '#', true
+	case "percnt":
+		return '%', true
+	case "commat":
+		return '@', true
+	case "lowbar":
+		return '_', true
+	case "plus":
+		return '+', true
+	case "comma":
+		return ',', true
+	case "semi":
+		return ';', true
+	}
+	return 0, false
+}
+
+// numericRef decodes "&#…" at the start of s exactly as html.UnescapeString
+// does, quirks included; n is the number of bytes consumed, 0 when s holds no
+// reference.
+func numericRef(s []byte) (x rune, n int) {
+	if len(s) <= 3 { // at least "&#."
+		return 0, 0
+	}
+	i := 2
+	hex := false
+	if c := s[i]; c == 'x' || c == 'X' {
+		hex = true
+		i++
+	}
+	for i < len(s) {
+		c := s[i]
+		i++
+		if hex {
+			switch {
+			case '0' <= c && c <= '9':
+				x = 16*x + rune(c) - '0'
+				continue
+			case 'a' <= c && c <= 'f':
+				x = 16*x + rune(c) - 'a' + 10
+				continue
+			case 'A' <= c && c <= 'F':
+				x = 16*x + rune(c) - 'A' + 10
+				continue
+			}
+		} else if '0' <= c && c <= '9' {
+			x = 10*x + rune(c) - '0'
+			continue
+		}
+		if c != ';' {
+			i--
+		}
+		break
+	}
+	if i <= 3 {
+		return 0, 0
+	}
+	switch {
+	case 0x80 <= x && x <= 0x9F:
+		x = win1252[x-0x80]
+	case x == 0 || 0xD800 <= x && x <= 0xDFFF || x > utf8.MaxRune:
+		x = utf8.RuneError
+	}
+	return x, i
+}
+
+// win1252 maps references to 0x80–0x9F as HTML does (§13.2.5.80).
+var win1252 = [32]rune{
+	'\u20AC', '\u0081', '\u201A', '\u0192', '\u201E', '\u2026', '\u2020', '\u2021',
+	'\u02C6', '\u2030', '\u0160', '\u2039', '\u0152', '\u008D', '\u017D', '\u008F',
+	'\u0090', '\u2018', '\u2019', '\u201C', '\u201D', '\u2022', '\u2013', '\u2014',
+	'\u02DC', '\u2122', '\u0161', '\u203A', '\u0153', '\u009D', '\u017E', '\u0178',
+}
+
+// cleanURL does what a URL parser does first: strip leading and trailing C0
+// controls and spaces, and remove tabs and newlines anywhere.
+func (r *Rewriter) cleanURL(u []byte) []byte {
+	for len(u) > 0 && u[0] <= ' ' {
+		u = u[1:]
+	}
+	for len(u) > 0 && u[len(u)-1] <= ' ' {
+		u = u[:len(u)-1]
+	}
+	if bytes.IndexByte(u, '\t') < 0 && bytes.IndexByte(u, '\n') < 0 && bytes.IndexByte(u, '\r') < 0 {
+		return u
+	}
+	out := r.url[:0]
+	for _, c := range u {
+		if c != '\t' && c != '\n' && c != '\r' {
+			out = append(out, c)
+		}
+	}
+	r.url = out
+	return out
+}
+
+func (r *Rewriter) matchURL(v []byte) *catalog.Service {
+	u := r.cleanURL(r.unescape(v))
+	if len(u) == 0 {
+		return nil
+	}
+	return r.o.Classifier.MatchURL(u)
+}
+
+// matchSrcset classifies each candidate URL of a srcset; it returns the first
+// service not granted, else the first one granted.
+func (r *Rewriter) matchSrcset(v []byte) *catalog.Service {
+	s := r.unescape(v)
+	var granted *catalog.Service
+	for len(s) > 0 {
+		// Candidates: a URL, optional descriptors, then ',' (HTML §4.8.4.3.10).
+		for len(s) > 0 && (ctab[s[0]]&cSpace != 0 || s[0] == ',') {
+			s = s[1:]
+		}
+		k := 0
+		for k < len(s) && ctab[s[k]]&cSpace == 0 {
+			k++
+		}
+		u := s[:k]
+		s = s[k:]
+		if k > 0 && u[k-1] == ',' {
+			u = bytes.TrimRight(u, ",")
+		} else if c := bytes.IndexByte(s, ','); c >= 0 {
+			s = s[c+1:]
+		} else {
+			s = nil
+		}
+		if len(u) == 0 {
+			continue
+		}
+		svc := r.o.Classifier.MatchURL(u)
+		if svc == nil {
+			continue
+		}
+		if !r.o.Granted.Has(svc.Category) {
+			if granted != nil {
+				r.found(granted)
+			}
+			return svc
+		}
+		if granted == nil {
+			granted = svc
+		}
+	}
+	return granted
+}

@@ -1,0 +1,502 @@
+package htmlrewrite
+
+import (
+	"bytes"
+
+	"github.com/samtykke/caddy-consent/module/catalog"
+)
+
+// startTagName runs when a start tag's name is complete. It simulates the
+// tree builder's dispatch (§13.2.6) to know how the content that follows is
+// tokenized, and decides whether the tag must be held.
+func (r *Rewriter) startTagName() {
+	t := &r.tok
+	t.next, t.elem, t.opens = stData, tagOther, false
+	id := t.id
+	switch id {
+	case tagScript, tagIframe, tagImg, tagLink, tagEmbed, tagObject, tagSource:
+		// Classified in any namespace: a blocked svg <link> costs nothing, a
+		// missed HTML one would load.
+		if r.o.Classifier != nil {
+			t.elem = id
+		}
+	}
+	if len(t.open) > 0 {
+		t.hash = t.nameHash()
+		if top := &t.open[len(t.open)-1]; top.ns != nsHTML && !htmlStartTag(top, id) {
+			switch {
+			case breaksOutOfForeign(id):
+				t.popForeign() // and go on as HTML
+			case id == tagFont: // breaks out only with color, face or size
+				t.elem = id
+				t.holding = true
+				return
+			default:
+				t.opens = true
+				t.opening = openElem{hash: t.hash, ns: top.ns, id: id}
+				switch {
+				case top.ns == nsSVG && (id == tagForeignObject || id == tagDesc || id == tagTitle),
+					top.ns == nsMath && id == tagMathText:
+					t.opening.ip = true
+				case top.ns == nsMath && id == tagAnnotationXML: // HTML inside only with an encoding
+					t.elem = id
+				}
+				t.holding = t.elem != tagOther
+				return
+			}
+		}
+	}
+	r.htmlStartTag()
+}
+
+// htmlStartTag reports whether a start tag below the foreign element top is
+// processed as HTML (§13.2.6, tree construction dispatcher).
+func htmlStartTag(top *openElem, id tagID) bool {
+	switch {
+	case top.ip:
+		return top.ns != nsMath || top.id != tagMathText || id != tagMglyph
+	case top.id == tagAnnotationXML:
+		return id == tagSvg
+	}
+	return false
+}
+
+// htmlStartTag handles a start tag in HTML content.
+func (r *Rewriter) htmlStartTag() {
+	t := &r.tok
+	id := t.id
+	switch id {
+	case tagScript:
+		t.next = stScript
+	case tagIframe:
+		t.next, t.rawName = stRawText, "iframe"
+	case tagHTML:
+		if !r.sawHTML {
+			r.sawHTML = true
+			t.elem = id
+		}
+	case tagStyle:
+		t.next, t.rawName = stRawText, "style"
+	case tagXmp:
+		t.next, t.rawName = stRawText, "xmp"
+	case tagNoembed:
+		t.next, t.rawName = stRawText, "noembed"
+	case tagNoframes:
+		t.next, t.rawName = stRawText, "noframes"
+	case tagTitle:
+		t.next, t.rawName = stRawText, "title"
+	case tagTextarea:
+		t.next, t.rawName = stRawText, "textarea"
+	case tagPlaintext:
+		t.next = stPlaintext
+	case tagNoscript:
+		t.noscript = true // its content is markup here: what loads with JS off
+	case tagTemplate:
+		t.template++
+	}
+	switch {
+	case id == tagSvg || id == tagMath:
+		ns := nsSVG
+		if id == tagMath {
+			ns = nsMath
+		}
+		t.opens = true
+		t.opening = openElem{hash: t.nameHash(), ns: ns, id: id}
+		if len(t.open) == 0 {
+			t.rootParent = 0
+			if t.lastLen > 0 {
+				t.rootParent = hashName(t.last[:min(t.lastLen, maxNameLen)], t.lastLen)
+			}
+		}
+	case len(t.open) > 0:
+		if !neverOpen(id) {
+			t.opens = true
+			t.opening = openElem{hash: t.hash, ns: nsHTML, id: id}
+		}
+	case !neverOpen(id):
+		t.last, t.lastLen = t.name, t.nameLen
+	}
+	t.holding = t.elem != tagOther
+}
+
+// startTagEnd runs after a start tag's '>' at offset end.
+func (r *Rewriter) startTagEnd(end int) {
+	t := &r.tok
+	if t.holding {
+		r.element(end)
+	}
+	// Self-closing is acknowledged on foreign elements only.
+	if t.opens && (!t.selfClosing || t.opening.ns == nsHTML) {
+		t.push(t.opening)
+	}
+	switch t.next {
+	case stScript:
+		t.st, t.sub = stScript, ssData
+	case stRawText:
+		t.st, t.sub = stRawText, rsData
+	case stPlaintext:
+		t.st = stPlaintext
+	}
+}
+
+// endTagName runs when an end tag's name is complete.
+func (r *Rewriter) endTagName() {
+	t := &r.tok
+	id := t.id
+	if len(t.open) > 0 {
+		t.hash = t.nameHash()
+		if !t.foreign() || t.foreignEndTag(id) {
+			t.htmlEndTag(id)
+		}
+	} else if t.nameLen == t.lastLen && t.name == t.last {
+		t.lastLen = 0
+	}
+	switch id {
+	case tagTemplate:
+		if t.template > 0 {
+			t.template--
+		}
+	case tagNoscript:
+		t.noscript = false
+	case tagBody:
+		// Ignored inside <template> and integration points (body is not in
+		// scope there); text inside <noscript> for a browser running scripts.
+		if !r.injected && t.template == 0 && !t.noscript && t.ips == 0 {
+			r.injected = true
+			r.emitTo(t.tagStart)
+			r.write(r.o.Banner(&r.page))
+		}
+	}
+}
+
+// foreignEndTag applies an end tag in foreign content (§13.2.6.5); it reports
+// whether the tag goes on to be processed as HTML.
+func (t *tokenizer) foreignEndTag(id tagID) bool {
+	if id == tagP || id == tagBr {
+		t.popForeign()
+		return true
+	}
+	for i := len(t.open) - 1; i >= 0; i-- {
+		if t.open[i].hash == t.hash {
+			t.popTo(i)
+			return false
+		}
+		if i == 0 || t.open[i-1].ns == nsHTML {
+			break
+		}
+	}
+	return true
+}
+
+// htmlEndTag applies an HTML end tag to the elements kept: enough of "any
+// other end tag" (§13.2.6.4.7) to find where integration points end.
+func (t *tokenizer) htmlEndTag(id tagID) {
+	for i := len(t.open) - 1; i >= 0; i-- {
+		e := &t.open[i]
+		if e.ns == nsHTML {
+			if e.hash == t.hash {
+				t.popTo(i)
+				return
+			}
+			continue
+		}
+		if e.ip { // special: the end tag is ignored
+			return
+		}
+	}
+	// Below the outermost svg or math (not special elements), the end tag
+	// closes them all if it matches the element they are in, as in
+	// <div><svg></div>, or an open template. Otherwise the next element down is
+	// most likely special, and the end tag is ignored.
+	// </body> and </html> only change the insertion mode.
+	if t.hash == t.rootParent && id != tagBody && id != tagHTML || id == tagTemplate && t.template > 0 {
+		t.popTo(0)
+	}
+}
+
+// overflowTag gives up on a held start tag that reached MaxTag.
+func (r *Rewriter) overflowTag() {
+	t := &r.tok
+	t.holding, t.elem = false, tagOther
+	r.page.Overflows++
+}
+
+// element handles a held start tag that ended at offset end.
+func (r *Rewriter) element(end int) {
+	t := &r.tok
+	elem := t.elem
+	t.holding, t.elem = false, tagOther
+	tag := r.contiguous(t.tagStart, end)
+	r.attrs = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0])
+	switch elem {
+	case tagHTML:
+		if a := r.first(akLang); a != nil {
+			r.page.Lang = string(r.unescape(tag[a.vs:a.ve]))
+		}
+	case tagFont:
+		if r.first(akColor) != nil || r.first(akFace) != nil || r.first(akSize) != nil {
+			t.popForeign()
+			r.htmlStartTag()
+			break
+		}
+		top := &t.open[len(t.open)-1]
+		t.opens, t.opening = true, openElem{hash: t.hash, ns: top.ns, id: tagFont}
+	case tagAnnotationXML:
+		if a := r.first(akEncoding); a != nil {
+			v := bytes.TrimSpace(r.unescape(tag[a.vs:a.ve]))
+			t.opening.ip = eqFold(v, "text/html") || eqFold(v, "application/xhtml+xml")
+		}
+	case tagScript:
+		r.script(tag, end)
+	case tagIframe:
+		r.media(tag, end, loadsIframe, KindIframe)
+	case tagImg:
+		r.media(tag, end, loadsImg, KindImg)
+	case tagLink:
+		r.media(tag, end, loadsLink, KindLink)
+	case tagEmbed:
+		r.media(tag, end, loadsEmbed, KindEmbed)
+	case tagObject:
+		r.media(tag, end, loadsObject, KindObject)
+	case tagSource:
+		r.media(tag, end, loadsSource, KindSource)
+	}
+}
+
+// first returns the first attribute with key k (browsers use the first of
+// duplicates), or nil.
+func (r *Rewriter) first(k uint8) *attr {
+	for i := range r.attrs {
+		if r.attrs[i].key == k {
+			return &r.attrs[i]
+		}
+	}
+	return nil
+}
+
+// script handles a complete <script> start tag.
+func (r *Rewriter) script(tag []byte, end int) {
+	block, svc, pre := r.classifyAttrs(tag, loadsScript)
+	if pre {
+		r.prelude(r.tok.tagStart)
+	}
+	if svc != nil {
+		r.neutralise(tag, end, svc, block|1<<akType, KindScript, true)
+		return
+	}
+	if r.first(akSrc) != nil || r.tok.next != stScript {
+		return // a src script ignores its body; an svg script's body is markup
+	}
+	typ := []byte(nil)
+	if a := r.first(akType); a != nil {
+		typ = r.unescape(tag[a.vs:a.ve])
+	}
+	if jsType(typ) {
+		t := &r.tok
+		t.holding, t.inline, t.bodyStart = true, true, end
+	}
+}
+
+// media handles the start tag of an element that loads through attributes.
+func (r *Rewriter) media(tag []byte, end int, loads uint32, kind Kind) {
+	block, svc, pre := r.classifyAttrs(tag, loads)
+	if pre {
+		r.prelude(r.tok.tagStart)
+	}
+	if svc != nil {
+		r.neutralise(tag, end, svc, block, kind, false)
+	}
+}
+
+// classifyAttrs classifies the loading attributes of a tag (the first of each
+// name). It returns the keys to rename and the service that blocks the
+// element (nil: nothing to block), and whether the prelude goes before it.
+func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocker *catalog.Service, pre bool) {
+	var seen uint32
+	for i := range r.attrs {
+		a := &r.attrs[i]
+		bit := uint32(1) << a.key
+		if a.key == akOther || seen&bit != 0 {
+			continue
+		}
+		seen |= bit
+		if loads&bit == 0 {
+			continue
+		}
+		var s *catalog.Service
+		if srcsetKeys&bit != 0 {
+			s = r.matchSrcset(tag[a.vs:a.ve])
+		} else {
+			s = r.matchURL(tag[a.vs:a.ve])
+		}
+		if s == nil {
+			continue
+		}
+		r.found(s)
+		pre = pre || r.wantPrelude(s)
+		if !r.o.Granted.Has(s.Category) {
+			block |= bit
+			if blocker == nil {
+				blocker = s
+			}
+		}
+	}
+	if blocker == nil {
+		block = 0
+	}
+	return block, blocker, pre
+}
+
+// decideInline classifies a held inline script whose body ends at bodyEnd
+// (the '<' of </script>, or where the body reached MaxInline).
+func (r *Rewriter) decideInline(bodyEnd int, overflow bool) {
+	t := &r.tok
+	t.holding, t.inline = false, false
+	svc := r.o.Classifier.MatchInline(r.contiguous(t.bodyStart, bodyEnd))
+	if svc == nil {
+		if overflow {
+			r.page.Overflows++
+		}
+		return
+	}
+	r.found(svc)
+	if r.wantPrelude(svc) {
+		r.prelude(t.tagStart)
+	}
+	if r.o.Granted.Has(svc.Category) {
+		return
+	}
+	tag := r.contiguous(t.tagStart, t.bodyStart)
+	r.attrs = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0])
+	r.neutralise(tag, t.bodyStart, svc, 1<<akType, KindInline, true)
+}
+
+// neutralise writes tag (ending at offset end) with the attributes in rename
+// renamed to data-consent-<name> and the consent attributes inserted right
+// after the tag name; every other byte stays.
+func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, rename uint32, kind Kind, script bool) {
+	t := &r.tok
+	ne := t.nameEnd - t.tagStart
+	out := append(r.out[:0], tag[:ne]...)
+	if script {
+		out = append(out, ` type="text/plain"`...)
+	}
+	out = append(out, ` data-consent-category="`...)
+	out = appendEscaped(out, s.Category.String())
+	out = append(out, `" data-consent-service="`...)
+	out = appendEscaped(out, s.ID)
+	out = append(out, '"')
+	if kind == KindIframe && r.o.Placeholder != nil {
+		if ph := r.o.Placeholder(&r.page, s); ph != nil {
+			out = append(out, ` srcdoc="`...)
+			out = appendEscaped(out, ph)
+			out = append(out, '"')
+			rename |= 1 << akSrcdoc
+		}
+	}
+	pos := ne
+	for i := range r.attrs {
+		if a := &r.attrs[i]; rename&(1<<a.key) != 0 && a.key != akOther {
+			if a.key == akDataRocketSrc { // WP Rocket's own prefix: data-consent-rocket-src
+				out = append(out, tag[pos:a.ns+len("data-")]...)
+				out = append(out, "consent-"...)
+				pos = a.ns + len("data-")
+				continue
+			}
+			out = append(out, tag[pos:a.ns]...)
+			out = append(out, "data-consent-"...)
+			pos = a.ns
+		}
+	}
+	out = append(out, tag[pos:]...)
+	r.out = out
+	r.emitTo(t.tagStart)
+	r.write(out)
+	r.advance(end)
+	r.page.Blocked++
+	r.page.BlockedByKind[kind]++
+}
+
+func (r *Rewriter) found(s *catalog.Service) {
+	for _, f := range r.page.Found {
+		if f == s || f.ID == s.ID {
+			return
+		}
+	}
+	r.page.Found = append(r.page.Found, s)
+}
+
+func (r *Rewriter) wantPrelude(s *catalog.Service) bool {
+	return !r.preluded && !r.tok.noscript && r.tok.template == 0 && r.o.PreludeFor(s)
+}
+
+// prelude writes Options.Prelude right before the offset at.
+func (r *Rewriter) prelude(at int) {
+	r.preluded = true
+	r.emitTo(at)
+	r.write(r.o.Prelude)
+}
+
+const rocketLoader = "-text/javascript"
+
+// jsType reports whether a script type (entity-decoded) makes a browser, or a
+// page-speed plugin that later restores it, run the script.
+func jsType(v []byte) bool {
+	v = bytes.TrimSpace(v)
+	if k := bytes.IndexByte(v, ';'); k >= 0 { // parameters: be generous
+		v = bytes.TrimSpace(v[:k])
+	}
+	if len(v) == 0 {
+		return true
+	}
+	// Cloudflare Rocket Loader: "<hex token>-text/javascript".
+	if len(v) > len(rocketLoader) && eqFold(v[len(v)-len(rocketLoader):], rocketLoader) {
+		return true
+	}
+	if len(v) > 24 {
+		return false
+	}
+	var b [24]byte
+	for i, c := range v {
+		b[i] = lower(c)
+	}
+	switch string(b[:len(v)]) {
+	case "text/javascript", "application/javascript", "application/ecmascript",
+		"application/x-ecmascript", "application/x-javascript", "text/ecmascript",
+		"text/javascript1.0", "text/javascript1.1", "text/javascript1.2", "text/javascript1.3",
+		"text/javascript1.4", "text/javascript1.5", "text/jscript", "text/livescript",
+		"text/x-ecmascript", "text/x-javascript", "module",
+		// Page-speed plugins that hold scripts and restore them later.
+		"rocketlazyloadscript", // WP Rocket
+		"litespeed/javascript", // LiteSpeed Cache
+		"text/rocketscript",    // early Cloudflare Rocket Loader
+		"pmdelayedscript",      // Perfmatters
+		"javascript/blocked":   // WP Meteor
+		return true
+	}
+	return false
+}
+
+// appendEscaped appends s escaped for a double-quoted attribute value.
+func appendEscaped[T string | []byte](dst []byte, s T) []byte {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '&':
+			esc = "&amp;"
+		case '"':
+			esc = "&quot;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		default:
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		dst = append(dst, esc...)
+		start = i + 1
+	}
+	return append(dst, s[start:]...)
+}

@@ -1,0 +1,261 @@
+package htmlrewrite
+
+// tagID names the few elements whose tags change how the rest of the page is
+// tokenized or that can load something. Everything else is tagOther.
+type tagID uint8
+
+const (
+	tagOther tagID = iota
+	tagScript
+	tagIframe
+	tagImg
+	tagLink
+	tagEmbed
+	tagObject
+	tagSource
+	tagHTML
+	tagBody
+	tagStyle
+	tagXmp
+	tagNoembed
+	tagNoframes
+	tagTitle
+	tagTextarea
+	tagPlaintext
+	tagNoscript
+	tagTemplate
+	tagSvg
+	tagMath
+	tagFont
+	tagAnnotationXML
+	tagForeignObject
+	tagDesc
+	tagMathText // mi, mo, mn, ms, mtext: MathML text integration points
+	tagMglyph   // mglyph and malignmark stay MathML inside text integration points
+	tagP
+	tagBr
+	tagBreakout     // a non-void tag that ends foreign content (HTML §13.2.6.5)
+	tagBreakoutVoid // hr, meta: void and ending foreign content
+	tagVoid         // other void elements (no end tag, never open)
+)
+
+// maxNameLen is the longest tag name lookupTag knows ("annotation-xml").
+const maxNameLen = 14
+
+// lookupTag maps a lower-cased tag name to its tagID.
+func lookupTag(name []byte) tagID {
+	switch string(name) {
+	case "script":
+		return tagScript
+	case "iframe":
+		return tagIframe
+	case "img":
+		return tagImg
+	case "link":
+		return tagLink
+	case "embed":
+		return tagEmbed
+	case "object":
+		return tagObject
+	case "source":
+		return tagSource
+	case "html":
+		return tagHTML
+	case "body":
+		return tagBody
+	case "style":
+		return tagStyle
+	case "xmp":
+		return tagXmp
+	case "noembed":
+		return tagNoembed
+	case "noframes":
+		return tagNoframes
+	case "title":
+		return tagTitle
+	case "textarea":
+		return tagTextarea
+	case "plaintext":
+		return tagPlaintext
+	case "noscript":
+		return tagNoscript
+	case "template":
+		return tagTemplate
+	case "svg":
+		return tagSvg
+	case "math":
+		return tagMath
+	case "font":
+		return tagFont
+	case "annotation-xml":
+		return tagAnnotationXML
+	case "foreignobject":
+		return tagForeignObject
+	case "desc":
+		return tagDesc
+	case "mi", "mo", "mn", "ms", "mtext":
+		return tagMathText
+	case "mglyph", "malignmark":
+		return tagMglyph
+	case "p":
+		return tagP
+	case "br":
+		return tagBr
+	case "hr", "meta":
+		return tagBreakoutVoid
+	case "b", "big", "blockquote", "center", "code", "dd", "div", "dl", "dt", "em",
+		"h1", "h2", "h3", "h4", "h5", "h6", "head", "i", "li", "listing", "menu",
+		"nobr", "ol", "pre", "ruby", "s", "small", "span", "strong", "strike",
+		"sub", "sup", "table", "tt", "u", "ul", "var":
+		return tagBreakout
+	case "area", "base", "col", "input", "track", "wbr", "param", "keygen", "frame", "basefont", "bgsound":
+		return tagVoid
+	}
+	return tagOther
+}
+
+// breaksOutOfForeign reports whether a start tag ends svg/math content;
+// <font> does so only with color, face or size (checked on its attributes).
+func breaksOutOfForeign(id tagID) bool {
+	switch id {
+	case tagBreakout, tagBreakoutVoid, tagP, tagBr, tagBody, tagImg, tagEmbed:
+		return true
+	}
+	return false
+}
+
+// neverOpen reports whether an HTML element never stays on the stack of open
+// elements: void elements, and raw text elements whose end the tokenizer finds.
+func neverOpen(id tagID) bool {
+	switch id {
+	case tagImg, tagEmbed, tagLink, tagSource, tagBr, tagBreakoutVoid, tagVoid,
+		tagScript, tagIframe, tagStyle, tagXmp, tagNoembed, tagNoframes, tagTitle, tagTextarea, tagPlaintext:
+		return true
+	}
+	return false
+}
+
+// Attribute keys the rewriter reads. Bits of a uint32 mask.
+const (
+	akOther uint8 = iota
+	akSrc
+	akSrcset
+	akDataSrc
+	akDataSrcset
+	akDataLazySrc
+	akDataLazySrcset
+	akDataRocketSrc
+	akHref
+	akImagesrcset
+	akData
+	akType
+	akSrcdoc
+	akLang
+	akColor
+	akFace
+	akSize
+	akEncoding
+)
+
+// lookupAttr maps an attribute name (any case) to its key.
+func lookupAttr(name []byte) uint8 {
+	if len(name) < 3 || len(name) > 16 {
+		return akOther
+	}
+	var b [16]byte
+	for i, c := range name {
+		b[i] = lower(c)
+	}
+	switch string(b[:len(name)]) {
+	case "src":
+		return akSrc
+	case "srcset":
+		return akSrcset
+	case "data-src":
+		return akDataSrc
+	case "data-srcset":
+		return akDataSrcset
+	case "data-lazy-src":
+		return akDataLazySrc
+	case "data-lazy-srcset":
+		return akDataLazySrcset
+	case "data-rocket-src":
+		return akDataRocketSrc
+	case "href":
+		return akHref
+	case "imagesrcset":
+		return akImagesrcset
+	case "data":
+		return akData
+	case "type":
+		return akType
+	case "srcdoc":
+		return akSrcdoc
+	case "lang":
+		return akLang
+	case "color":
+		return akColor
+	case "face":
+		return akFace
+	case "size":
+		return akSize
+	case "encoding":
+		return akEncoding
+	}
+	return akOther
+}
+
+// Which attributes load something, per element.
+const (
+	loadsScript = 1<<akSrc | 1<<akDataSrc | 1<<akDataRocketSrc
+	loadsIframe = 1<<akSrc | 1<<akDataSrc | 1<<akDataLazySrc
+	loadsImg    = 1<<akSrc | 1<<akSrcset | 1<<akDataSrc | 1<<akDataSrcset | 1<<akDataLazySrc | 1<<akDataLazySrcset
+	loadsSource = loadsImg
+	loadsLink   = 1<<akHref | 1<<akImagesrcset
+	loadsEmbed  = 1 << akSrc
+	loadsObject = 1 << akData
+	srcsetKeys  = 1<<akSrcset | 1<<akDataSrcset | 1<<akDataLazySrcset | 1<<akImagesrcset
+)
+
+// Byte classes.
+const (
+	cSpace   = 1 << iota // HTML whitespace (CR included: the input stream normalises it to LF)
+	cLetter              // ASCII letter
+	cNameEnd             // ends a tag name: whitespace, '/', '>'
+	cAttrEnd             // ends an attribute name: whitespace, '/', '>', '='
+	cUnqEnd              // ends an unquoted attribute value: whitespace, '>'
+)
+
+var ctab = func() (t [256]uint8) {
+	for _, c := range []byte("\t\n\f\r ") {
+		t[c] |= cSpace | cNameEnd | cAttrEnd | cUnqEnd
+	}
+	t['/'] |= cNameEnd | cAttrEnd
+	t['>'] |= cNameEnd | cAttrEnd | cUnqEnd
+	t['='] |= cAttrEnd
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] |= cLetter
+		t[c-'a'+'A'] |= cLetter
+	}
+	return t
+}()
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// eqFold reports whether b equals the lower-case ASCII string s, ignoring case.
+func eqFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range len(b) {
+		if lower(b[i]) != s[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,318 @@
+// Package htmlrewrite is a streaming HTML rewriter that neutralises trackers a
+// visitor has not consented to and injects a consent banner, passing every other
+// byte through unchanged. It imports nothing of Caddy.
+//
+// It follows lol-html's shape: the data state jumps from '<' to '<' with
+// bytes.IndexByte, only tag names are read, and attributes are parsed only for
+// the few elements that can load something (script, iframe, img, link, embed,
+// object, source) and for <html lang>. Only an unfinished construct is carried
+// across Write calls, and untouched spans are written straight from the input.
+//
+// Caveats: the tokenizer follows the WHATWG tokenizer and simulates just enough
+// tree construction to know when text is raw (script, style, textarea, …) and
+// when CDATA is allowed (svg, math). <noscript> and <template> content is
+// treated as markup, so the fallback pixels and iframes inside are neutralised.
+// Elements larger than the caps in Options pass through unchanged and are
+// counted in Page.Overflows: the page never breaks.
+package htmlrewrite
+
+import (
+	"errors"
+	"io"
+
+	"github.com/samtykke/caddy-consent/module/catalog"
+	"github.com/samtykke/caddy-consent/module/policy"
+)
+
+// Classifier tells which service, if any, a resource or inline script belongs
+// to. *catalog.Catalog implements it. The byte slices passed in are only valid
+// during the call. A nil result means "not a tracker".
+type Classifier interface {
+	// MatchURL gets an attribute value after entity decoding, as written:
+	// absolute, protocol-relative or relative.
+	MatchURL(u []byte) *catalog.Service
+	// MatchInline gets the body of an inline script.
+	MatchInline(script []byte) *catalog.Service
+}
+
+// Options configure a Rewriter. The zero value rewrites nothing and injects
+// nothing.
+type Options struct {
+	Classifier Classifier
+	// Granted holds the categories the visitor consented to: elements of those
+	// categories pass byte for byte (they are still recorded in Page.Found).
+	Granted policy.Set
+	// Banner is called once, at the first real </body> end tag (its markup is
+	// inserted right before it), or at Close when there is none (appended at
+	// the end). It may return nil.
+	Banner func(p *Page) []byte
+	// Placeholder returns the raw HTML of a small document shown in place of a
+	// blocked iframe. The rewriter puts it, attribute-escaped, in a srcdoc
+	// attribute of the neutralised iframe (an existing srcdoc is renamed
+	// data-consent-srcdoc). nil means no placeholder.
+	Placeholder func(p *Page, s *catalog.Service) []byte
+	// Prelude is inserted once, right before the first element (blocked or
+	// not) whose service satisfies PreludeFor, outside <noscript> and
+	// <template>: the Google Consent Mode v2 default call before the first
+	// Google tag.
+	Prelude    []byte
+	PreludeFor func(s *catalog.Service) bool
+	// MaxTag is the largest start tag held for parsing. Default 16 KiB.
+	MaxTag int
+	// MaxInline is the largest inline script body held before deciding.
+	// Default 64 KiB.
+	MaxInline int
+}
+
+// Defaults for the caps in Options.
+const (
+	DefaultMaxTag    = 16 << 10
+	DefaultMaxInline = 64 << 10
+	minCap           = 64 // room for the longest tag name and some attributes
+)
+
+// Kind is the kind of element the rewriter neutralised, for metrics.
+type Kind uint8
+
+// Kinds of neutralised elements.
+const (
+	KindScript Kind = iota // <script src>, including optimiser-held scripts
+	KindInline             // inline <script>
+	KindIframe
+	KindImg
+	KindLink
+	KindEmbed
+	KindObject
+	KindSource
+	NumKinds
+)
+
+var kindNames = [NumKinds]string{"script", "inline", "iframe", "img", "link", "embed", "object", "source"}
+
+// String returns the kind's metric label, such as "iframe".
+func (k Kind) String() string {
+	if k < NumKinds {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// Page is what the rewriter learned about a response. It stays valid until
+// the Rewriter is Reset; Found is never reused.
+type Page struct {
+	Lang      string             // from <html lang="…">
+	Found     []*catalog.Service // services seen, blocked or granted, deduplicated, first-seen order
+	Blocked   int                // elements neutralised
+	Overflows int                // elements that passed unchanged because they exceeded a cap
+	// BlockedByKind counts neutralised elements per kind (index with a Kind).
+	BlockedByKind [NumKinds]int
+}
+
+// ErrClosed is returned by Write after Close.
+var ErrClosed = errors.New("htmlrewrite: write after close")
+
+// Rewriter streams one HTML response. It is not safe for concurrent use.
+type Rewriter struct {
+	w    io.Writer
+	o    Options // copy with defaults applied
+	page Page
+	err  error
+
+	closed   bool
+	injected bool // banner written (or not wanted)
+	preluded bool // prelude written (or not wanted)
+	sawHTML  bool
+
+	// Stream positions are absolute byte offsets in the response body.
+	p    []byte // the chunk being written
+	base int    // offset of p[0]
+	pend int    // first byte neither written nor replaced yet
+
+	// hold carries bytes from holdBase that could not be decided before the
+	// end of the previous chunk; the live part starts at pend.
+	hold     []byte
+	holdBase int
+
+	tok tokenizer
+
+	attrs []attr
+	out   []byte // an edited tag
+	dec   []byte // a decoded attribute value
+	url   []byte // a cleaned URL
+}
+
+// New returns a Rewriter writing to w.
+func New(w io.Writer, o *Options) *Rewriter {
+	r := &Rewriter{}
+	r.Reset(w, o)
+	return r
+}
+
+// Reset makes r ready for a new response written to w, keeping its buffers,
+// so that Rewriters can live in a sync.Pool.
+func (r *Rewriter) Reset(w io.Writer, o *Options) {
+	hold, attrs, out, dec, url, open := r.hold[:0], r.attrs[:0], r.out[:0], r.dec[:0], r.url[:0], r.tok.open[:0]
+	if cap(hold) > maxRetained {
+		hold = nil
+	}
+	*r = Rewriter{w: w, hold: hold, attrs: attrs, out: out, dec: dec, url: url}
+	r.tok.open = open
+	if o != nil {
+		r.o = *o
+	}
+	if r.o.MaxTag <= 0 {
+		r.o.MaxTag = DefaultMaxTag
+	}
+	if r.o.MaxTag < minCap {
+		r.o.MaxTag = minCap
+	}
+	if r.o.MaxInline <= 0 {
+		r.o.MaxInline = DefaultMaxInline
+	}
+	r.injected = r.o.Banner == nil
+	r.preluded = len(r.o.Prelude) == 0 || r.o.PreludeFor == nil
+}
+
+// maxRetained keeps a pooled Rewriter from pinning a hold buffer grown by an
+// unusual cap.
+const maxRetained = 256 << 10
+
+// Page returns what the rewriter learned so far.
+func (r *Rewriter) Page() *Page { return &r.page }
+
+// Write rewrites p and writes everything it can decide now; it holds back only
+// an unfinished tag or an inline script it has yet to classify.
+func (r *Rewriter) Write(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if r.closed {
+		return 0, ErrClosed
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	r.p = p
+	r.run(p)
+	r.settle()
+	r.base += len(p)
+	r.p = nil
+	if r.err != nil {
+		return 0, r.err
+	}
+	return len(p), nil
+}
+
+// Flush writes out everything that is decided (Write already does) and
+// flushes the underlying writer when it can be flushed. Held undecided
+// elements stay held.
+func (r *Rewriter) Flush() error {
+	if r.err != nil {
+		return r.err
+	}
+	switch f := r.w.(type) {
+	case interface{ Flush() error }:
+		return f.Flush()
+	case interface{ Flush() }:
+		f.Flush()
+	}
+	return nil
+}
+
+// Close ends the response: held bytes are written unchanged (an unterminated
+// tag or script does nothing in a browser) and the banner is appended if no
+// </body> was seen. It does not close the underlying writer.
+func (r *Rewriter) Close() error {
+	if r.closed {
+		return r.err
+	}
+	r.closed = true
+	if r.err != nil {
+		return r.err
+	}
+	if r.tok.holding {
+		r.tok.holding, r.tok.inline = false, false
+	}
+	r.emitTo(r.base)
+	if !r.injected {
+		r.injected = true
+		r.write(r.o.Banner(&r.page))
+	}
+	return r.err
+}
+
+func (r *Rewriter) write(b []byte) {
+	if len(b) == 0 || r.err != nil {
+		return
+	}
+	if _, err := r.w.Write(b); err != nil {
+		r.err = err
+	}
+}
+
+// emitTo writes the input from pend up to the offset to, untouched.
+func (r *Rewriter) emitTo(to int) {
+	if to <= r.pend {
+		return
+	}
+	if len(r.hold) > 0 {
+		he := r.holdBase + len(r.hold)
+		if to <= he {
+			r.write(r.hold[r.pend-r.holdBase : to-r.holdBase])
+			r.advance(to)
+			return
+		}
+		r.write(r.hold[r.pend-r.holdBase:])
+		r.hold = r.hold[:0]
+		r.pend = he
+	}
+	r.write(r.p[r.pend-r.base : to-r.base])
+	r.pend = to
+}
+
+// advance drops the input before the offset to: it was written or replaced.
+func (r *Rewriter) advance(to int) {
+	r.pend = to
+	if len(r.hold) > 0 && to >= r.holdBase+len(r.hold) {
+		r.hold = r.hold[:0]
+	}
+}
+
+// contiguous returns the input between the offsets a and b (pend <= a <= b,
+// b within what was scanned) as one slice, extending hold when the range began
+// in an earlier chunk.
+func (r *Rewriter) contiguous(a, b int) []byte {
+	if len(r.hold) == 0 {
+		return r.p[a-r.base : b-r.base]
+	}
+	he := r.holdBase + len(r.hold)
+	if a >= he {
+		return r.p[a-r.base : b-r.base]
+	}
+	if b > he {
+		r.hold = append(r.hold, r.p[he-r.base:b-r.base]...)
+	}
+	return r.hold[a-r.holdBase : b-r.holdBase]
+}
+
+// settle runs at the end of each chunk: what is decided is written, the
+// construct still open (a tag name, a held element) is copied into hold.
+func (r *Rewriter) settle() {
+	end := r.base + len(r.p)
+	keep := r.tok.keepFrom()
+	if keep < 0 {
+		r.emitTo(end)
+		return
+	}
+	if keep < r.pend {
+		keep = r.pend // never re-emit replaced bytes
+	}
+	r.emitTo(keep)
+	if len(r.hold) == 0 {
+		r.holdBase = keep
+		r.hold = append(r.hold, r.p[keep-r.base:]...)
+		return
+	}
+	he := r.holdBase + len(r.hold)
+	r.hold = append(r.hold, r.p[he-r.base:]...)
+}

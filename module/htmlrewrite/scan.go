@@ -1,0 +1,807 @@
+package htmlrewrite
+
+import "bytes"
+
+// The tokenizer follows the WHATWG HTML tokenizer (§13.2.5) closely enough to
+// find every tag boundary a browser finds, but it only keeps what the rewriter
+// needs: tag names, the content model, and, for a held element, offsets.
+// Every state can stop at the end of a chunk and resume on the next one.
+
+type state uint8
+
+const (
+	stData       state = iota
+	stTagOpen          // after '<'
+	stEndTagOpen       // after "</"
+	stTagName          // in a start or end tag name
+	stAttrs            // after the tag name, up to '>'; sub is a ts* state
+	stMarkupDecl       // after "<!"; sub is an md* state
+	stComment          // after "<!--"; sub is a cs* state
+	stBogus            // bogus comment or doctype: up to '>'
+	stCDATA            // after "<![CDATA[" in foreign content; sub counts ']'
+	stRawText          // RCDATA or RAWTEXT up to </rawName; sub is an rs* state
+	stScript           // script data; sub is an ss* state
+	stPlaintext        // everything up to the end
+)
+
+// Attribute sub-states (§13.2.5.32–43).
+const (
+	tsBeforeName uint8 = iota
+	tsName
+	tsAfterName
+	tsBeforeValue
+	tsDQ
+	tsSQ
+	tsUnquoted
+	tsAfterQuoted
+	tsSelfClosing
+)
+
+// Markup declaration sub-states: mdCDATA+k means k bytes of "[CDATA[" matched.
+const (
+	mdStart uint8 = iota
+	mdDash
+	mdCDATA
+)
+
+// Comment sub-states (§13.2.5.43–52; the less-than-sign states end the same).
+const (
+	csStart uint8 = iota
+	csStartDash
+	csBody
+	csEndDash
+	csEnd
+	csEndBang
+)
+
+// RCDATA/RAWTEXT sub-states.
+const (
+	rsData uint8 = iota
+	rsLT
+	rsEnd // in "</name", k bytes matched
+)
+
+// Script data sub-states (§13.2.5.15–31).
+const (
+	ssData uint8 = iota
+	ssLT
+	ssEnd
+	ssEscStart
+	ssEscStartDash
+	ssEsc
+	ssEscDash
+	ssEscDashDash
+	ssEscLT
+	ssEscEnd
+	ssDblStart
+	ssDbl
+	ssDblDash
+	ssDblDashDash
+	ssDblLT
+	ssDblEnd
+)
+
+// Namespaces of the simulated stack of open elements.
+const (
+	nsHTML uint8 = iota + 1
+	nsSVG
+	nsMath
+)
+
+// maxOpen bounds the stack of open elements kept inside foreign content;
+// deeper elements are not tracked.
+const maxOpen = 128
+
+// openElem is an element on the simulated stack of open elements. The stack
+// is kept only inside svg and math, where closing is explicit: the HTML root
+// context below it is not tracked.
+type openElem struct {
+	hash uint32 // of the lower-cased tag name
+	ns   uint8
+	ip   bool // an integration point: start tags and text inside are HTML
+	id   tagID
+}
+
+type tokenizer struct {
+	st  state
+	sub uint8
+
+	tagStart    int // offset of the current tag's '<'
+	nameEnd     int // offset just after its name
+	isEnd       bool
+	selfClosing bool
+	nameLen     int
+	name        [maxNameLen]byte
+	id          tagID
+
+	next    state    // content model after the current start tag
+	rawName string   // end tag name that ends stRawText
+	hash    uint32   // of the tag name, computed inside foreign content
+	opens   bool     // the current start tag opens an element to track
+	opening openElem // that element
+
+	holding   bool  // bytes from tagStart are held
+	elem      tagID // whose start tag is held
+	inline    bool  // holding an inline script's body too
+	bodyStart int
+
+	ltAbs int  // offset of a '<' that may open the end tag of raw text
+	k     int  // bytes of that end tag name matched
+	bad   bool // the end tag name stopped matching
+
+	open     []openElem // open elements from the outermost svg or math in
+	ips      int        // integration points in open
+	// Below the outermost svg or math, elements are not tracked: only the
+	// latest HTML start tag not yet seen closed (lastLen 0: none), and, once
+	// svg or math opens, the hash of that tag, its probable parent.
+	last       [maxNameLen]byte
+	lastLen    int
+	rootParent uint32
+	template int        // open <template> elements in HTML content
+	noscript bool       // inside <noscript>
+}
+
+// keepFrom returns the offset from which input must be held at the end of a
+// chunk, or -1.
+func (t *tokenizer) keepFrom() int {
+	if t.holding {
+		return t.tagStart
+	}
+	switch t.st {
+	case stTagOpen, stEndTagOpen:
+		return t.tagStart
+	case stTagName:
+		if t.nameLen <= maxNameLen {
+			return t.tagStart
+		}
+	}
+	return -1
+}
+
+// foreign reports whether the adjusted current node is an svg or math element.
+func (t *tokenizer) foreign() bool {
+	return len(t.open) > 0 && t.open[len(t.open)-1].ns != nsHTML
+}
+
+func (t *tokenizer) push(e openElem) {
+	if len(t.open) == maxOpen {
+		return
+	}
+	t.open = append(t.open, e)
+	if e.ip {
+		t.ips++
+	}
+}
+
+// popTo pops the elements from index i up.
+func (t *tokenizer) popTo(i int) {
+	for _, e := range t.open[i:] {
+		if e.ip {
+			t.ips--
+		}
+	}
+	t.open = t.open[:i]
+}
+
+// popForeign pops foreign elements up to the nearest HTML element or
+// integration point, as a breakout tag does (§13.2.6.5).
+func (t *tokenizer) popForeign() {
+	i := len(t.open)
+	for i > 0 && t.open[i-1].ns != nsHTML && !t.open[i-1].ip {
+		i--
+	}
+	t.popTo(i)
+}
+
+// nameHash hashes the lower-cased tag name (its first maxNameLen bytes and
+// its length).
+func (t *tokenizer) nameHash() uint32 {
+	return hashName(t.name[:min(t.nameLen, maxNameLen)], t.nameLen)
+}
+
+func hashName(name []byte, n int) uint32 {
+	h := uint32(2166136261)
+	for _, c := range name {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return (h ^ uint32(n)) * 16777619
+}
+
+// match feeds one letter of an end tag name compared with want.
+func (t *tokenizer) match(c byte, want string) {
+	if !t.bad && t.k < len(want) && lower(c) == want[t.k] {
+		t.k++
+		return
+	}
+	t.bad = true
+}
+
+// endTagAt switches to the attributes of an end tag that ends raw text.
+func (t *tokenizer) endTagAt(lt int) {
+	t.st, t.sub = stAttrs, tsBeforeName
+	t.isEnd, t.selfClosing, t.holding = true, false, false
+	t.tagStart, t.id = lt, tagOther
+}
+
+// run tokenizes one chunk, calling into the rewriter at tag boundaries.
+func (r *Rewriter) run(p []byte) {
+	t := &r.tok
+	i, n := 0, len(p)
+	for i < n {
+		switch t.st {
+		case stData:
+			k := bytes.IndexByte(p[i:], '<')
+			if k < 0 {
+				return
+			}
+			i += k
+			t.tagStart = r.base + i
+			i++
+			t.st = stTagOpen
+
+		case stTagOpen:
+			switch c := p[i]; {
+			case ctab[c]&cLetter != 0:
+				t.st, t.isEnd, t.nameLen = stTagName, false, 0
+			case c == '/':
+				t.st = stEndTagOpen
+				i++
+			case c == '!':
+				t.st, t.sub = stMarkupDecl, mdStart
+				i++
+			case c == '?':
+				t.st = stBogus
+			default: // a lone '<' is text
+				t.st = stData
+			}
+
+		case stEndTagOpen:
+			switch c := p[i]; {
+			case ctab[c]&cLetter != 0:
+				t.st, t.isEnd, t.nameLen = stTagName, true, 0
+			case c == '>': // "</>" is dropped by browsers; nothing to do
+				t.st = stData
+				i++
+			default:
+				t.st = stBogus
+			}
+
+		case stTagName:
+			j := i
+			for j < n {
+				c := p[j]
+				if ctab[c]&cNameEnd != 0 {
+					break
+				}
+				if t.nameLen < maxNameLen {
+					t.name[t.nameLen] = lower(c)
+				}
+				t.nameLen++
+				j++
+			}
+			i = j
+			if j == n {
+				return
+			}
+			t.nameEnd = r.base + j
+			t.id = tagOther
+			if t.nameLen <= maxNameLen {
+				t.id = lookupTag(t.name[:t.nameLen])
+			}
+			t.st, t.sub, t.selfClosing = stAttrs, tsBeforeName, false
+			if t.isEnd {
+				r.endTagName()
+			} else {
+				r.startTagName()
+			}
+
+		case stAttrs:
+			lim := n
+			if t.holding {
+				if l := t.tagStart + r.o.MaxTag - r.base; l < lim {
+					lim = l
+				}
+			}
+			j, done := t.scanAttrs(p, i, lim)
+			i = j
+			if !done {
+				if i < n { // a held tag reached MaxTag
+					r.overflowTag()
+				}
+				continue
+			}
+			t.st = stData
+			if !t.isEnd {
+				r.startTagEnd(r.base + i)
+			}
+
+		case stMarkupDecl:
+			c := p[i]
+			switch t.sub {
+			case mdStart:
+				switch {
+				case c == '-':
+					t.sub = mdDash
+					i++
+				case c == '[' && t.foreign(): // CDATA only in svg and math
+					t.sub = mdCDATA + 1
+					i++
+				default:
+					t.st = stBogus
+				}
+			case mdDash:
+				if c == '-' {
+					t.st, t.sub = stComment, csStart
+					i++
+				} else {
+					t.st = stBogus
+				}
+			default:
+				k := int(t.sub - mdCDATA)
+				if c != "[CDATA["[k] {
+					t.st = stBogus
+					break
+				}
+				i++
+				if k++; k == len("[CDATA[") {
+					t.st, t.sub = stCDATA, 0
+				} else {
+					t.sub = mdCDATA + uint8(k)
+				}
+			}
+
+		case stComment:
+			i = t.scanComment(p, i)
+
+		case stBogus:
+			k := bytes.IndexByte(p[i:], '>')
+			if k < 0 {
+				return
+			}
+			i += k + 1
+			t.st = stData
+
+		case stCDATA:
+			i = t.scanCDATA(p, i)
+
+		case stRawText:
+			j, end := t.scanRaw(p, i, r.base)
+			i = j
+			if end {
+				t.endTagAt(t.ltAbs)
+			}
+
+		case stScript:
+			lim := n
+			if t.inline {
+				// Room for "</script" and the byte after it, so that a body of
+				// exactly MaxInline bytes is still classified.
+				if l := t.bodyStart + r.o.MaxInline + len("</script") + 1 - r.base; l < lim {
+					lim = l
+				}
+			}
+			j, end := t.scanScript(p, i, lim, r.base)
+			i = j
+			if end {
+				if t.inline {
+					r.decideInline(t.ltAbs, false)
+				}
+				t.endTagAt(t.ltAbs)
+				continue
+			}
+			if i < n { // the held body reached MaxInline
+				r.decideInline(r.base+i, true)
+			}
+
+		case stPlaintext:
+			return
+		}
+	}
+}
+
+// scanAttrs advances through the attributes of a tag in p[i:lim]. It returns
+// the index after '>' and true when the tag ended.
+func (t *tokenizer) scanAttrs(p []byte, i, lim int) (int, bool) {
+	ts := t.sub
+	for i < lim {
+		switch ts {
+		case tsDQ, tsSQ:
+			q := byte('"')
+			if ts == tsSQ {
+				q = '\''
+			}
+			k := bytes.IndexByte(p[i:lim], q)
+			if k < 0 {
+				i = lim
+				continue
+			}
+			i += k + 1
+			ts = tsAfterQuoted
+		case tsBeforeName:
+			c := p[i]
+			switch {
+			case ctab[c]&cSpace != 0:
+				i++
+			case c == '>':
+				t.sub = ts
+				return i + 1, true
+			case c == '/':
+				ts = tsSelfClosing
+				i++
+			default: // '=' too starts a name
+				ts = tsName
+				i++
+			}
+		case tsName:
+			for i < lim && ctab[p[i]]&cAttrEnd == 0 {
+				i++
+			}
+			if i == lim {
+				continue
+			}
+			switch p[i] {
+			case '>':
+				t.sub = ts
+				return i + 1, true
+			case '/':
+				ts = tsSelfClosing
+			case '=':
+				ts = tsBeforeValue
+			default:
+				ts = tsAfterName
+			}
+			i++
+		case tsAfterName:
+			c := p[i]
+			switch {
+			case ctab[c]&cSpace != 0:
+			case c == '>':
+				t.sub = ts
+				return i + 1, true
+			case c == '/':
+				ts = tsSelfClosing
+			case c == '=':
+				ts = tsBeforeValue
+			default:
+				ts = tsName
+			}
+			i++
+		case tsBeforeValue:
+			c := p[i]
+			switch {
+			case ctab[c]&cSpace != 0:
+			case c == '"':
+				ts = tsDQ
+			case c == '\'':
+				ts = tsSQ
+			case c == '>':
+				t.sub = ts
+				return i + 1, true
+			default:
+				ts = tsUnquoted
+			}
+			i++
+		case tsUnquoted:
+			for i < lim && ctab[p[i]]&cUnqEnd == 0 {
+				i++
+			}
+			if i == lim {
+				continue
+			}
+			if p[i] == '>' {
+				t.sub = ts
+				return i + 1, true
+			}
+			ts = tsBeforeName
+			i++
+		case tsAfterQuoted:
+			c := p[i]
+			switch {
+			case ctab[c]&cSpace != 0:
+				ts = tsBeforeName
+				i++
+			case c == '>':
+				t.sub = ts
+				return i + 1, true
+			case c == '/':
+				ts = tsSelfClosing
+				i++
+			default:
+				ts = tsBeforeName
+			}
+		case tsSelfClosing:
+			if p[i] == '>' {
+				t.sub, t.selfClosing = ts, true
+				return i + 1, true
+			}
+			ts = tsBeforeName
+		}
+	}
+	t.sub = ts
+	return i, false
+}
+
+// scanComment advances through a comment; it returns the index after its end.
+func (t *tokenizer) scanComment(p []byte, i int) int {
+	n := len(p)
+	for i < n {
+		c := p[i]
+		switch t.sub {
+		case csStart, csStartDash:
+			switch c {
+			case '-':
+				if t.sub == csStart {
+					t.sub = csStartDash
+				} else {
+					t.sub = csEnd
+				}
+				i++
+			case '>': // "<!-->" and "<!--->" are complete comments
+				t.st = stData
+				return i + 1
+			default:
+				t.sub = csBody
+			}
+		case csBody:
+			k := bytes.IndexByte(p[i:], '-')
+			if k < 0 {
+				return n
+			}
+			i += k + 1
+			t.sub = csEndDash
+		case csEndDash:
+			if c == '-' {
+				t.sub = csEnd
+				i++
+			} else {
+				t.sub = csBody
+			}
+		case csEnd:
+			switch c {
+			case '>':
+				t.st = stData
+				return i + 1
+			case '!':
+				t.sub = csEndBang
+				i++
+			case '-':
+				i++
+			default:
+				t.sub = csBody
+			}
+		case csEndBang:
+			switch c {
+			case '-':
+				t.sub = csEndDash
+				i++
+			case '>':
+				t.st = stData
+				return i + 1
+			default:
+				t.sub = csBody
+			}
+		}
+	}
+	return n
+}
+
+// scanCDATA advances to the end of "]]>"; sub counts the ']' just seen.
+func (t *tokenizer) scanCDATA(p []byte, i int) int {
+	n := len(p)
+	for i < n {
+		if t.sub == 0 {
+			k := bytes.IndexByte(p[i:], ']')
+			if k < 0 {
+				return n
+			}
+			i += k + 1
+			t.sub = 1
+			continue
+		}
+		c := p[i]
+		i++
+		switch {
+		case c == ']':
+			t.sub = 2
+		case c == '>' && t.sub == 2:
+			t.st = stData
+			return i
+		default:
+			t.sub = 0
+		}
+	}
+	return n
+}
+
+// scanRaw advances through RCDATA or RAWTEXT. When it finds the appropriate
+// end tag it returns the index of the byte after the name and true; the end
+// tag's '<' is at ltAbs.
+func (t *tokenizer) scanRaw(p []byte, i, base int) (int, bool) {
+	n := len(p)
+	for i < n {
+		switch t.sub {
+		case rsData:
+			k := bytes.IndexByte(p[i:], '<')
+			if k < 0 {
+				return n, false
+			}
+			i += k
+			t.ltAbs = base + i
+			i++
+			t.sub = rsLT
+		case rsLT:
+			if p[i] == '/' {
+				t.sub, t.k, t.bad = rsEnd, 0, false
+				i++
+			} else {
+				t.sub = rsData
+			}
+		case rsEnd:
+			c := p[i]
+			if ctab[c]&cLetter != 0 {
+				t.match(c, t.rawName)
+				i++
+				continue
+			}
+			t.sub = rsData
+			if ctab[c]&cNameEnd != 0 && !t.bad && t.k == len(t.rawName) {
+				return i, true
+			}
+		}
+	}
+	return n, false
+}
+
+// scanScript advances through script data in p[i:lim] (§13.2.5.4 and the
+// escaped and double-escaped states that "<!--" in a script opens). When it
+// finds </script it returns the index of the byte after the name and true; the
+// end tag's '<' is at ltAbs.
+func (t *tokenizer) scanScript(p []byte, i, lim, base int) (int, bool) {
+	const name = "script"
+	ss := t.sub
+	for i < lim {
+		c := p[i]
+		switch ss {
+		case ssData:
+			k := bytes.IndexByte(p[i:lim], '<')
+			if k < 0 {
+				i = lim
+				continue
+			}
+			i += k
+			t.ltAbs = base + i
+			i++
+			ss = ssLT
+		case ssLT:
+			switch c {
+			case '/':
+				ss, t.k, t.bad = ssEnd, 0, false
+				i++
+			case '!':
+				ss = ssEscStart
+				i++
+			default:
+				ss = ssData
+			}
+		case ssEnd, ssEscEnd:
+			if ctab[c]&cLetter != 0 {
+				t.match(c, name)
+				i++
+				continue
+			}
+			if ctab[c]&cNameEnd != 0 && !t.bad && t.k == len(name) {
+				t.sub = ssData
+				return i, true
+			}
+			if ss == ssEnd {
+				ss = ssData
+			} else {
+				ss = ssEsc
+			}
+		case ssEscStart:
+			if c == '-' {
+				ss = ssEscStartDash
+				i++
+			} else {
+				ss = ssData
+			}
+		case ssEscStartDash:
+			if c == '-' {
+				ss = ssEscDashDash
+				i++
+			} else {
+				ss = ssData
+			}
+		case ssEsc:
+			for i < lim && p[i] != '-' && p[i] != '<' {
+				i++
+			}
+			if i == lim {
+				continue
+			}
+			if p[i] == '-' {
+				ss = ssEscDash
+			} else {
+				ss = ssEscLT
+				t.ltAbs = base + i
+			}
+			i++
+		case ssEscDash, ssEscDashDash:
+			switch {
+			case c == '-':
+				ss = ssEscDashDash
+			case c == '<':
+				ss = ssEscLT
+				t.ltAbs = base + i
+			case c == '>' && ss == ssEscDashDash:
+				ss = ssData
+			default:
+				ss = ssEsc
+			}
+			i++
+		case ssEscLT:
+			switch {
+			case c == '/':
+				ss, t.k, t.bad = ssEscEnd, 0, false
+				i++
+			case ctab[c]&cLetter != 0:
+				ss, t.k, t.bad = ssDblStart, 0, false
+			default:
+				ss = ssEsc
+			}
+		case ssDblStart, ssDblEnd:
+			back, forth := ssEsc, ssDbl // ssDblStart: not "script" → escaped, "script" → double escaped
+			if ss == ssDblEnd {
+				back, forth = ssDbl, ssEsc
+			}
+			switch {
+			case ctab[c]&cLetter != 0:
+				t.match(c, name)
+				i++
+			case ctab[c]&cNameEnd != 0:
+				if !t.bad && t.k == len(name) {
+					ss = forth
+				} else {
+					ss = back
+				}
+				i++
+			default:
+				ss = back
+			}
+		case ssDbl:
+			for i < lim && p[i] != '-' && p[i] != '<' {
+				i++
+			}
+			if i == lim {
+				continue
+			}
+			if p[i] == '-' {
+				ss = ssDblDash
+			} else {
+				ss = ssDblLT
+			}
+			i++
+		case ssDblDash, ssDblDashDash:
+			switch {
+			case c == '-':
+				ss = ssDblDashDash
+			case c == '<':
+				ss = ssDblLT
+			case c == '>' && ss == ssDblDashDash:
+				ss = ssData
+			default:
+				ss = ssDbl
+			}
+			i++
+		case ssDblLT:
+			if c == '/' {
+				ss, t.k, t.bad = ssDblEnd, 0, false
+				i++
+			} else {
+				ss = ssDbl
+			}
+		}
+	}
+	t.sub = ss
+	return i, false
+}

@@ -1,0 +1,98 @@
+// Package policy holds a visitor's consent state: the categories a site offers,
+// which of them a visitor granted, and how that choice travels in a signed cookie.
+// It also reads the browser's privacy signals (Sec-GPC, DNT), combines them with
+// the choice (Effective), and parses the consent form. It imports nothing of Caddy.
+package policy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Category is one purpose a visitor can consent to. Necessary is always granted
+// and never offered as a choice.
+type Category uint8
+
+// The categories of DESIGN §4, as bits so that a Set is one byte.
+const (
+	Necessary Category = 1 << iota
+	Preferences
+	Analytics
+	Marketing
+)
+
+// Optional lists the categories a visitor can choose, in banner order.
+var Optional = []Category{Preferences, Analytics, Marketing}
+
+var categoryNames = map[Category]string{
+	Necessary:   "necessary",
+	Preferences: "preferences",
+	Analytics:   "analytics",
+	Marketing:   "marketing",
+}
+
+// String returns the category's config name, such as "analytics".
+func (c Category) String() string {
+	if n, ok := categoryNames[c]; ok {
+		return n
+	}
+	return fmt.Sprintf("category(%d)", uint8(c))
+}
+
+// ParseCategory reads a category by its config name.
+func ParseCategory(s string) (Category, error) {
+	for c, n := range categoryNames {
+		if n == s {
+			return c, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown category %q (want one of necessary, preferences, analytics, marketing)", s)
+}
+
+// Set is a set of categories, such as the ones a visitor granted.
+type Set uint8
+
+// SetOf returns the set holding cs.
+func SetOf(cs ...Category) Set {
+	var s Set
+	for _, c := range cs {
+		s |= Set(c)
+	}
+	return s
+}
+
+// All is every category.
+const All = Set(Necessary | Preferences | Analytics | Marketing)
+
+// Has reports whether c is in s. Necessary is always in.
+func (s Set) Has(c Category) bool { return c == Necessary || s&Set(c) != 0 }
+
+// With returns s plus c.
+func (s Set) With(c Category) Set { return s | Set(c) }
+
+// Without returns s less c.
+func (s Set) Without(c Category) Set { return s &^ Set(c) }
+
+// Categories lists the categories in s in a fixed order, necessary first.
+func (s Set) Categories() []Category {
+	out := make([]Category, 0, 4)
+	for _, c := range []Category{Necessary, Preferences, Analytics, Marketing} {
+		if s.Has(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// String lists the categories in s, comma-separated, necessary first: the form of
+// the {http.consent.categories} placeholder.
+func (s Set) String() string {
+	var b strings.Builder
+	for i, c := range s.Categories() {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(c.String())
+	}
+	return b.String()
+}
