@@ -6,6 +6,8 @@ package caddyconsent
 import (
 	// http.handlers.consent and its Caddyfile directive.
 	_ "github.com/samtykke/caddy-consent/module/consent"
+	// the command caddy consent audit.
+	_ "github.com/samtykke/caddy-consent/module/audit"
 	// caddy.logging.encoders.ip_truncate.
 	_ "github.com/samtykke/caddy-consent/module/iplog"
 )

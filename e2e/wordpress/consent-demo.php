@@ -56,6 +56,14 @@ src="https://www.facebook.com/tr?id={$id}&ev=PageView&noscript=1"
 HTML;
 }, 99);
 
+// A site icon, as real sites have: without one Chromium asks for /favicon.ico
+// on every page, and that request (WordPress answers it with a redirect)
+// sometimes never reports an end to DevTools, so the test could not wait for
+// a quiet network.
+add_action('wp_head', function () {
+	echo "<link rel=\"icon\" href=\"data:,\">\n";
+}, 0);
+
 // Server-side analytics cookies on front-end page views, as "server-side
 // tagging" plugins do: the consent firewall must drop them until consent.
 add_action('template_redirect', function () {

@@ -85,7 +85,7 @@ func routeLogs(cfg map[string]any) {
 		if _, ok := l["writer"]; !ok {
 			l["writer"] = map[string]any{"output": "testcaddy"}
 			if _, ok := l["encoder"]; !ok {
-				l["encoder"] = map[string]any{"format": "console"}
+				l["encoder"] = map[string]any{"format": "console", "level_format": "upper", "time_format": "wall_milli"}
 			}
 		}
 		if _, ok := l["level"]; !ok && name == "default" {

@@ -14,8 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/samtykke/caddy-consent/module/policy"
 )
 
 func TestAssets(t *testing.T) {
@@ -219,23 +217,32 @@ func TestContrast(t *testing.T) {
 const budget = 6 * 1024
 
 // TestSizeBudget measures the banner as a visitor first meets it, with three
-// categories and five services found, each part gzipped as it is served.
+// categories and five services found, each part gzipped as it is served, in
+// every built-in language (non-Latin scripts are the largest: every letter is
+// a numeric character reference).
 func TestSizeBudget(t *testing.T) {
 	gz := func(b []byte) int { return len(gzipBytes(b, gzip.DefaultCompression)) }
-	for _, lang := range []string{"en", "nb", "de", "el", "bg"} {
+	css, js := gz(assets[0].Body), gz(assets[1].Body)
+	worst, worstLang := 0, ""
+	for _, lang := range Languages() {
 		v := fixture(lang)
 		v.GPC = true
 		if len(v.Categories) != 3 || len(v.Found) != 5 {
 			t.Fatal("the budget is measured with 3 categories and 5 services")
 		}
-		markup, css, js := gz(Render(v)), gz(assets[0].Body), gz(assets[1].Body)
+		out := Render(v)
+		markup := gz(out)
 		total := markup + css + js
-		t.Logf("%s: markup %d + css %d + js %d = %d bytes gzipped (budget %d; raw %d + %d + %d)",
-			lang, markup, css, js, total, budget, len(Render(v)), len(assets[0].Body), len(assets[1].Body))
+		if lang == "en" || lang == "nb" || lang == "sv" {
+			t.Logf("%s: markup %d + css %d + js %d = %d bytes gzipped (raw %d + %d + %d)",
+				lang, markup, css, js, total, len(out), len(assets[0].Body), len(assets[1].Body))
+		}
+		if total > worst {
+			worst, worstLang = total, lang
+		}
 		if total > budget {
 			t.Errorf("%s: banner is %d bytes gzipped, over the %d budget", lang, total, budget)
 		}
-		v.Decided, v.Granted = true, policy.SetOf(policy.Analytics)
-		t.Logf("%s: after a choice the markup is %d bytes gzipped", lang, gz(Render(v)))
 	}
+	t.Logf("largest: %s, %d bytes gzipped (budget %d)", worstLang, worst, budget)
 }

@@ -66,23 +66,31 @@ func (v *View) checked(c policy.Category) bool {
 	return v.Decided && v.Granted.Has(c)
 }
 
+// endpoint is where the forms post: v.Endpoint when it is a site path.
+func (v *View) endpoint() string {
+	if sitePath(v.Endpoint) {
+		return v.Endpoint
+	}
+	return "/_consent"
+}
+
 // settingsURL is the no-JavaScript way to the settings layer.
 func (v *View) settingsURL() string {
-	u := v.Endpoint + "/settings"
+	u := v.endpoint() + "/settings"
 	if sitePath(v.Return) {
 		u += "?return=" + url.QueryEscape(v.Return)
 	}
 	return u
 }
 
-// barStyle is the banner's critical style, inline so that it is a fixed bar from
-// the first paint on: an engine that paints before the stylesheet in <body>
-// has loaded (Chromium and WebKit hold it back; older Firefox did not) shows
-// no unstyled text over the page, and if the stylesheet fails to load the
-// banner is still usable. It only restates what banner.css says, with the same
-// custom properties, so theming and dark mode apply as soon as the CSS is in.
-// Under a CSP without 'unsafe-inline' for styles the browser drops it, and the
-// render-blocking stylesheet right before the banner is all that is needed.
+// barStyle is the banner's critical style, inline so that the banner is a fixed
+// bar from its first paint: a browser that paints before the stylesheet linked
+// just before it has loaded shows no unstyled text at the end of the page, and
+// if the stylesheet fails to load the banner is still usable. It restates only
+// what banner.css says, through the same custom properties, so theming and dark
+// mode apply as soon as the CSS is in. A CSP that forbids inline styles drops
+// it; Chromium and WebKit then still hold back painting what follows a
+// stylesheet in <body> until it has loaded.
 const barStyle = `position:fixed;z-index:2147483000;inset:auto 0 0;` +
 	`background:var(--consent-bg,#fff);color:var(--consent-fg,#1c1c21)`
 
@@ -92,7 +100,7 @@ const barStyle = `position:fixed;z-index:2147483000;inset:auto 0 0;` +
 // title, text, "Accept all" and "Reject all" as equal buttons, and "Settings";
 // after a choice only a small "Cookie settings" control.
 func Render(v *View) []byte {
-	w := &writer{b: make([]byte, 0, 4096+len(v.Found)*256)}
+	w := &writer{b: make([]byte, 0, 6144+len(v.Found)*384)}
 	if safeURL(v.AssetCSS) {
 		w.raw(`<link rel="stylesheet"`)
 		w.attr("href", v.AssetCSS)
@@ -101,7 +109,11 @@ func Render(v *View) []byte {
 	}
 	w.raw(`<div data-consent-banner`)
 	w.attr("lang", v.lang())
-	w.raw(` data-nosnippet class="cb" role="region" aria-labelledby="consent-title">`)
+	w.raw(` data-nosnippet class="cb" role="region" aria-labelledby="consent-title"`)
+	if !v.Decided {
+		w.raw(` aria-describedby="consent-desc"`)
+	}
+	w.raw(`>`)
 	w.raw(`<div class="cb-bar"`)
 	if v.Decided {
 		w.raw(` hidden`)
@@ -138,7 +150,7 @@ func (v *View) nonce(w *writer) {
 // settings layer is all there is and shows without JavaScript.
 func (v *View) form(w *writer, page bool) {
 	w.raw(`<form class="cb-in" method="post"`)
-	w.attr("action", v.Endpoint)
+	w.attr("action", v.endpoint())
 	w.raw(`>`)
 	if sitePath(v.Return) {
 		w.raw(`<input type="hidden" name="return"`)
@@ -152,7 +164,7 @@ func (v *View) form(w *writer, page bool) {
 		w.esc(v.text("body"))
 		v.policyLink(w, " ")
 		w.raw(`</p></div><div class="cb-l2" hidden>`)
-		w.raw(`<button type="button" class="cb-x" data-consent-action="close"`)
+		w.raw(`<button type="button" class="cb-x"`)
 		w.attr("aria-label", v.text("close"))
 		w.raw(` hidden>&#215;</button>`)
 		w.tagText("h2", ` id="consent-settings" tabindex="-1"`, v.text("settings_title"))
@@ -164,14 +176,11 @@ func (v *View) form(w *writer, page bool) {
 	v.categories(w)
 	w.raw(`<p class="cb-links">`)
 	v.policyLink(w, "")
-	if sitePath(v.Endpoint) {
-		w.raw(` <a`)
-		w.attr("href", v.Endpoint+"/cookies")
-		w.raw(`>`)
-		w.esc(v.text("declaration_link"))
-		w.raw(`</a>`)
-	}
-	w.raw(`</p></div>`)
+	w.raw(` <a`)
+	w.attr("href", v.endpoint()+"/cookies")
+	w.raw(`>`)
+	w.esc(v.text("declaration_link"))
+	w.raw(`</a></p></div>`)
 	switch {
 	case v.GPC:
 		w.tagText("p", ` class="cb-sig"`, v.text("gpc_honoured"))
@@ -354,7 +363,8 @@ func SettingsPage(v *View) []byte {
 // blocked iframe of service s, category c. It names the service, says why it
 // is hidden, and offers a button that saves consent for c (on top of what the
 // visitor granted already) and reloads the page at v.Return. A second button,
-// "show just this once", is hidden until the banner script wires it up.
+// "show just this once" (data-consent-embed="once"), is hidden until the
+// banner script wires it up.
 //
 // The caller escapes the document for the attribute (at least & and ").
 // The iframe must not be sandboxed without allow-same-origin, or the banner
@@ -377,12 +387,16 @@ func Placeholder(v *View, s *catalog.Service, c policy.Category) []byte {
 		w.raw(`>`)
 	}
 	w.raw(`</head><body class="cb cb-ph"><form method="post" target="_top"`)
-	w.attr("action", v.Endpoint)
+	w.attr("action", v.endpoint())
 	w.raw(`>`)
-	w.tagText("p", ` class="cb-pn"`, name)
+	w.raw(`<p class="cb-pn">`)
+	w.tagText("strong", "", name)
 	if provider != "" && provider != name {
-		w.tagText("p", ` class="cb-pp"`, provider)
+		w.raw(` <span>&#183; `)
+		w.esc(provider)
+		w.raw(`</span>`)
 	}
+	w.raw(`</p>`)
 	w.tagText("p", "", fill(v.text("embed_blocked"), name, cat))
 	if sitePath(v.Return) {
 		w.raw(`<input type="hidden" name="return"`)
@@ -397,7 +411,7 @@ func Placeholder(v *View, s *catalog.Service, c policy.Category) []byte {
 	}
 	w.raw(`<div class="cb-row"><button class="cb-b" name="action" value="save" data-consent-action="save">`)
 	w.esc(fill(v.text("embed_allow_category"), name, cat))
-	w.raw(`</button><button type="button" class="cb-b cb-b2" data-consent-action="embed-once" hidden>`)
+	w.raw(`</button><button type="button" class="cb-b cb-b2" data-consent-embed="once" hidden>`)
 	w.esc(fill(v.text("embed_once"), name, cat))
 	w.raw(`</button></div></form></body></html>`)
 	return w.b

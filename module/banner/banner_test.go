@@ -138,6 +138,7 @@ func one(t *testing.T, nodes []node, what string, match func(node) bool) node {
 func TestRenderHooks(t *testing.T) {
 	v := fixture("nb")
 	nodes := parse(t, Render(v))
+	checkOnlyOurs(t, nodes)
 
 	root := one(t, nodes, "root", func(n node) bool { return n.has("data-consent-banner") })
 	if root.attrs["lang"] != "nb" || !root.has("data-nosnippet") {
@@ -444,7 +445,7 @@ func hostile() *View {
 // and the placeholder may contain; anything else came from the input.
 var (
 	allowedTags  = []string{"html", "head", "body", "meta", "title", "link", "script", "main", "div", "form", "input", "h1", "h2", "p", "a", "button", "ul", "li", "span", "label", "strong", "br", "table", "tbody", "tr", "th", "td", "code"}
-	allowedAttrs = []string{"rel", "href", "nonce", "data-consent-banner", "lang", "data-nosnippet", "class", "role", "aria-labelledby", "hidden", "style", "method", "action", "type", "name", "value", "id", "tabindex", "aria-label", "for", "aria-describedby", "checked", "data-consent-action", "data-consent-saved", "defer", "src", "charset", "content", "target"}
+	allowedAttrs = []string{"rel", "href", "nonce", "data-consent-banner", "lang", "data-nosnippet", "class", "role", "aria-labelledby", "hidden", "style", "method", "action", "type", "name", "value", "id", "tabindex", "aria-label", "for", "aria-describedby", "checked", "data-consent-action", "data-consent-saved", "data-consent-embed", "defer", "src", "charset", "content", "target"}
 )
 
 func checkOnlyOurs(t *testing.T, nodes []node) {
@@ -457,6 +458,10 @@ func checkOnlyOurs(t *testing.T, nodes []node) {
 			if !slices.Contains(allowedAttrs, a) {
 				t.Errorf("unexpected attribute %s on <%s>", a, n.tag)
 			}
+		}
+		// DESIGN §6: the contract's four actions, nothing else.
+		if a, ok := n.attrs["data-consent-action"]; ok && !slices.Contains([]string{"accept-all", "reject-all", "save", "settings"}, a) {
+			t.Errorf("data-consent-action=%q", a)
 		}
 		if n.tag == "script" && n.attrs["src"] != "" && !strings.HasPrefix(n.attrs["src"], "/") {
 			t.Errorf("script from %q", n.attrs["src"])
@@ -521,7 +526,7 @@ func TestRenderUnsafeURLs(t *testing.T) {
 		"/\\evil.example", "https:", "http:///x", "/ok\nx", " https://example.com", "ftp://example.com/x"} {
 		t.Run(u, func(t *testing.T) {
 			v := fixture("en")
-			v.PolicyURL, v.AssetCSS, v.AssetJS, v.Return = u, u, u, u
+			v.PolicyURL, v.AssetCSS, v.AssetJS, v.Return, v.Endpoint = u, u, u, u, u
 			for _, out := range [][]byte{Render(v), SettingsPage(v), Placeholder(v, v.Found[4], policy.Marketing)} {
 				for _, n := range parseDoc(t, out) {
 					for _, a := range []string{"href", "src", "value"} {
@@ -616,14 +621,14 @@ func TestPlaceholder(t *testing.T) {
 	if want := fill(Text("nb", "embed_allow_category", nil), "YouTube", cat); save.text != want {
 		t.Errorf("save button says %q, want %q", save.text, want)
 	}
-	once := one(t, nodes, "embed-once", func(n node) bool { return n.attrs["data-consent-action"] == "embed-once" })
+	once := one(t, nodes, "embed-once", func(n node) bool { return n.attrs["data-consent-embed"] == "once" })
 	if once.attrs["type"] != "button" || !once.has("hidden") {
 		t.Errorf("once button = %v, want a hidden non-submit button for the script", once.attrs)
 	}
 	one(t, nodes, "why", func(n node) bool {
 		return n.tag == "p" && n.text == fill(Text("nb", "embed_blocked", nil), "YouTube", cat)
 	})
-	one(t, nodes, "provider", func(n node) bool { return n.tag == "p" && n.text == "Google Ireland Limited" })
+	one(t, nodes, "name and provider", func(n node) bool { return n.tag == "p" && n.text == "YouTube · Google Ireland Limited" })
 
 	// Consent already complete but for the embed's own category, and no service.
 	v.Granted = policy.All.Without(policy.Marketing)

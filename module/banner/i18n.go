@@ -272,3 +272,13 @@ func pluralize(t *texts, key string, n int) string {
 	}
 	return strings.ReplaceAll(s, "{n}", strconv.Itoa(n))
 }
+
+// TextKeys lists the keys of the plain texts a Caddyfile may override, sorted.
+func TextKeys() []string {
+	keys := make([]string, 0, len(builtin["en"].strings))
+	for k := range builtin["en"].strings {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -196,8 +196,8 @@ func TestSeedCookies(t *testing.T) {
 		{"crisp-client/session/00000000-0000-0000-0000-000000000000", policy.Preferences, "crisp"},
 		{"crisp-client/socket/00000000-0000-0000-0000-000000000000", policy.Preferences, "crisp"},
 		{"tap_vid", policy.Marketing, "tapfiliate"},
-		{"_GPSLSC", policy.Necessary, ""},
-		{"__cfduid", policy.Necessary, ""},
+		{"_GPSLSC", policy.Necessary, "mod-pagespeed"},
+		{"__cfduid", policy.Necessary, "cloudflare"},
 		{"_ga", policy.Analytics, "google-analytics"},
 		{"_gid", policy.Analytics, "universal-analytics"},
 		// Hjemmebest (seeds/003): Google Analytics, Facebook, DoubleClick.
@@ -222,8 +222,8 @@ func TestSeedCookies(t *testing.T) {
 		{"wp_lang", policy.Necessary, ""},
 		{"Drupal.visitor.name", policy.Preferences, ""},
 		{"PHPSESSID", policy.Necessary, ""},
-		{"__cf_bm", policy.Necessary, ""},
-		{"cf_clearance", policy.Necessary, ""},
+		{"__cf_bm", policy.Necessary, "cloudflare"},
+		{"cf_clearance", policy.Necessary, "cloudflare"},
 		{"consent", policy.Necessary, ""},
 		{"_hjSessionUser_1234567", policy.Analytics, "hotjar"},
 		{"_clck", policy.Analytics, "microsoft-clarity"},
@@ -248,7 +248,7 @@ func TestSeedCookies(t *testing.T) {
 		})
 	}
 	// The services the seed policies name must exist as rows.
-	for _, id := range []string{"google-analytics", "meta-pixel", "doubleclick", "google-ads", "hubspot", "tapfiliate", "crisp"} {
+	for _, id := range []string{"google-analytics", "meta-pixel", "facebook-social", "doubleclick", "google-ads", "hubspot", "tapfiliate", "crisp", "cloudflare", "mod-pagespeed", "stripe"} {
 		if c.Service(id) == nil {
 			t.Errorf("service %q missing", id)
 		}

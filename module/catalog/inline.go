@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"fmt"
+	"math"
+	"unsafe"
 
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -17,12 +19,16 @@ import (
 type inlineMatcher struct {
 	class [256]uint8 // byte → column; 0 for bytes no marker uses
 	ncls  int32
-	// delta[row+class] is the next row (state*ncls); a negative entry ^row marks
-	// a state where some marker ends, so the scan loop tests only the sign.
-	delta []int32
-	best  []int32 // per state: index into svcs of the highest-ranked marker ending here, -1 if none
-	cats  []policy.Set
-	svcs  []*Service
+	// col[b] is class[b] in bytes of delta (class*4), and delta entries are
+	// byte offsets of rows (state*ncls*4): the scan adds two numbers and loads.
+	// A negative entry ^row marks a state where some marker ends, so the loop
+	// tests only the sign.
+	col    [256]uint32
+	delta  []int32
+	maxLen int     // longest marker
+	best   []int32 // per state: index into svcs of the highest-ranked marker ending here, -1 if none
+	cats   []policy.Set
+	svcs   []*Service
 }
 
 // rank orders categories by how much consent they need to run; a script that
@@ -84,6 +90,7 @@ func newInlineMatcher(markers []inlineMarker) (*inlineMatcher, error) {
 	states := 1
 	seen := map[string]bool{}
 	for _, mk := range markers {
+		m.maxLen = max(m.maxLen, len(mk.text))
 		if seen[mk.text] {
 			return nil, fmt.Errorf("inline marker %q is listed twice", mk.text)
 		}
@@ -159,13 +166,19 @@ func newInlineMatcher(markers []inlineMarker) (*inlineMatcher, error) {
 		}
 	}
 
+	if states*ncls*4 > math.MaxInt32 {
+		return nil, fmt.Errorf("inline markers too large for the automaton")
+	}
 	m.delta = make([]int32, states*ncls)
 	for i, v := range next {
-		row := v * m.ncls
+		row := v * m.ncls * 4
 		if m.best[v] >= 0 {
 			row = ^row
 		}
 		m.delta[i] = row
+	}
+	for b := range m.class {
+		m.col[b] = uint32(m.class[b]) * 4
 	}
 	return m, nil
 }
@@ -190,40 +203,86 @@ func (c *Catalog) InlineScanner() InlineScanner {
 // Write feeds the next piece of the script. It never fails; it implements
 // io.Writer so that a script can be copied into it.
 func (s *InlineScanner) Write(p []byte) (int, error) {
-	m := s.m
-	if m == nil {
-		return len(p), nil
+	if s.m != nil && len(p) > 0 {
+		s.scan(unsafe.SliceData(p), len(p))
 	}
-	delta, class, ncls := m.delta, &m.class, m.ncls
-	row := s.row
-	for _, b := range p {
-		row = delta[row+int32(class[b])]
-		if row < 0 {
-			row = ^row
-			s.found(row / ncls)
-		}
-	}
-	s.row = row
 	return len(p), nil
 }
 
 // WriteString is Write for a string.
 func (s *InlineScanner) WriteString(p string) (int, error) {
-	m := s.m
-	if m == nil {
-		return len(p), nil
+	if s.m != nil && len(p) > 0 {
+		s.scan(unsafe.StringData(p), len(p))
 	}
-	delta, class, ncls := m.delta, &m.class, m.ncls
+	return len(p), nil
+}
+
+// scan is the hot loop: one table load per byte. It indexes delta without
+// bounds checks because every row offset plus every column offset lies inside
+// the table by construction (newInlineMatcher).
+//
+// A long piece is scanned as two halves at once, so that the two chains of
+// dependent loads overlap in the CPU. The second half starts from the root
+// maxLen bytes early: after maxLen bytes an Aho–Corasick automaton is in the
+// same state whatever came before, so it finds every marker that ends in its
+// half, including one straddling the middle, and ends in the true state.
+func (s *InlineScanner) scan(p *byte, n int) {
+	m := s.m
+	base := unsafe.Pointer(unsafe.SliceData(m.delta))
+	col := &m.col
+	rowBytes := m.ncls * 4
+	in := unsafe.Slice(p, n)
+	if n >= 4*m.maxLen && n >= 256 {
+		mid := (n + m.maxLen) / 2
+		a, b := in[:mid], in[mid-m.maxLen:]
+		half := min(len(a), len(b))
+		ra, rb := s.row, int32(0)
+		var second InlineScanner // matches of the second half; merged after, so the first half wins ties
+		second.m, second.best = m, -1
+		for i := 0; i < half; i++ {
+			ra = *(*int32)(unsafe.Add(base, uintptr(uint32(ra)+col[a[i]])))
+			rb = *(*int32)(unsafe.Add(base, uintptr(uint32(rb)+col[b[i]])))
+			if ra|rb < 0 {
+				if ra < 0 {
+					ra = ^ra
+					s.found(ra / rowBytes)
+				}
+				if rb < 0 {
+					rb = ^rb
+					second.found(rb / rowBytes)
+				}
+			}
+		}
+		for _, c := range a[half:] {
+			ra = *(*int32)(unsafe.Add(base, uintptr(uint32(ra)+col[c])))
+			if ra < 0 {
+				ra = ^ra
+				s.found(ra / rowBytes)
+			}
+		}
+		for _, c := range b[half:] {
+			rb = *(*int32)(unsafe.Add(base, uintptr(uint32(rb)+col[c])))
+			if rb < 0 {
+				rb = ^rb
+				second.found(rb / rowBytes)
+			}
+		}
+		s.cats |= second.cats
+		if second.rank > s.rank {
+			s.best, s.rank = second.best, second.rank
+		}
+		s.row = rb
+		return
+	}
 	row := s.row
-	for i := 0; i < len(p); i++ {
-		row = delta[row+int32(class[p[i]])]
+	for _, c := range in {
+		row = *(*int32)(unsafe.Add(base, uintptr(uint32(row)+col[c])))
 		if row < 0 {
 			row = ^row
-			s.found(row / ncls)
+			s.found(row / rowBytes)
 		}
 	}
 	s.row = row
-	return len(p), nil
 }
 
 func (s *InlineScanner) found(state int32) {

@@ -475,3 +475,67 @@ func BenchmarkMatchCookie(b *testing.B) {
 		c.MatchCookie(names[i%len(names)])
 	}
 }
+
+// naiveInline is the specification MatchInline implements: the marker of the
+// highest-ranked category wins; among those, the one that ends first; among
+// those, the service listed first.
+func naiveInline(c *Catalog, script []byte) (*Service, policy.Set) {
+	var best *Service
+	bestEnd, bestIdx := 0, 0
+	var cats policy.Set
+	for idx, s := range c.Services() {
+		for _, m := range s.Inline {
+			i := bytes.Index(script, []byte(m))
+			if i < 0 {
+				continue
+			}
+			cats |= policy.Set(s.Category)
+			end := i + len(m)
+			switch {
+			case best == nil, rank(s.Category) > rank(best.Category),
+				rank(s.Category) == rank(best.Category) && (end < bestEnd || end == bestEnd && idx < bestIdx):
+				best, bestEnd, bestIdx = s, end, idx
+			}
+		}
+	}
+	return best, cats
+}
+
+// TestMatchInlineHalves places markers all over long scripts, around the
+// middle where the scan splits in two especially, and compares with the
+// naive specification.
+func TestMatchInlineHalves(t *testing.T) {
+	c := Default()
+	filler := benchScript()[:4096]
+	markers := []string{"_paq.push", "gtag(", "fbq(", "_hjSettings", "grecaptcha.", "static.hotjar.com/c/", "window.uetq", "_linkedin_partner_id"}
+	for size := 256; size <= len(filler); size *= 2 {
+		for _, m1 := range markers {
+			for _, m2 := range markers {
+				for _, pos := range []int{0, size/2 - len(m1), size/2 - len(m1)/2, size / 2, size/2 + 10, size - len(m2) - 1} {
+					script := append([]byte(nil), filler[:size]...)
+					copy(script[max(0, pos):], m1)
+					copy(script[size-len(m2):], m2)
+					want, wantCats := naiveInline(c, script)
+					sc := c.InlineScanner()
+					sc.Write(script)
+					if sc.Service() != want || sc.Categories() != wantCats {
+						t.Fatalf("size %d, %q at %d, %q at end: got %s %v, want %s %v",
+							size, m1, pos, m2, id(sc.Service()), sc.Categories(), id(want), wantCats)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestMatchURLPathRulesYieldToHosts(t *testing.T) {
+	c := Default()
+	// A known tracker host keeps its service even where a path-only rule
+	// (Cloudflare's /cdn-cgi/, necessary) also matches.
+	if got := id(c.MatchURL([]byte("https://www.googletagmanager.com/cdn-cgi/scripts/x.js"))); got != "google-tag-manager" {
+		t.Errorf("got %s", got)
+	}
+	if got := id(c.MatchURL([]byte("https://www.example.no/cdn-cgi/scripts/5c5dd728/cloudflare-static/email-decode.min.js"))); got != "cloudflare" {
+		t.Errorf("got %s", got)
+	}
+}

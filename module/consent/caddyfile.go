@@ -49,6 +49,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		google_consent_mode on|off
 //		upstream_ip_truncate [<ipv4_bits> [<ipv6_bits>]]
 //		records         on|off
+//		text            <lang> <key> <text>
 //	}
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // consume directive name
@@ -232,6 +233,21 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return d.Errf("upstream_ip_truncate: %v", err)
 			}
 			h.UpstreamIPTruncate = t
+		case "text":
+			var lang, key, text string
+			if !d.Args(&lang, &key, &text) || d.NextArg() {
+				return d.ArgErr()
+			}
+			if err := validText(lang, key); err != nil {
+				return d.Errf("text: %v", err)
+			}
+			if h.Texts == nil {
+				h.Texts = map[string]map[string]string{}
+			}
+			if h.Texts[lang] == nil {
+				h.Texts[lang] = map[string]string{}
+			}
+			h.Texts[lang][key] = text
 		case "records":
 			b, err := onOff(d)
 			if err != nil {

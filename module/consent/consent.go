@@ -7,19 +7,21 @@
 package consent
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"path"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"go.uber.org/zap"
 
+	"github.com/samtykke/caddy-consent/module/banner"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/firewall"
+	"github.com/samtykke/caddy-consent/module/inventory"
 	"github.com/samtykke/caddy-consent/module/iplog"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -115,6 +117,10 @@ type Handler struct {
 	// sees. Default: off.
 	UpstreamIPTruncate *IPTruncate `json:"upstream_ip_truncate,omitempty"`
 
+	// Texts override the banner's built-in texts: language → key → text
+	// (keys as in module/banner/i18n/en.json).
+	Texts map[string]map[string]string `json:"texts,omitempty"`
+
 	// Records logs every consent decision to the logger
 	// http.handlers.consent.records. Default: true.
 	Records *bool `json:"records,omitempty"`
@@ -129,7 +135,11 @@ type Handler struct {
 	recordTrunc iplog.Truncator // consent records: never a full address
 	logger      *zap.Logger
 	records     *zap.Logger // nil when records are off
-	unknownSeen *sync.Map   // cookie names already reported as unclassified
+	cssURL      string      // hashed banner asset URLs
+	jsURL       string
+	inv         *inventory.Inventory // what the upstream really sets and loads
+	stopInv     context.CancelFunc
+	invDone     chan struct{}
 }
 
 // CookieRule classifies cookies whose name matches Name (exact, or a glob with *).
@@ -170,7 +180,7 @@ func (Handler) CaddyModule() caddy.ModuleInfo {
 // Provision sets defaults and compiles the rules.
 func (h *Handler) Provision(ctx caddy.Context) error {
 	h.logger = ctx.Logger()
-	h.unknownSeen = new(sync.Map)
+	css, js := banner.AssetNames()
 	if h.PolicyVersion == "" {
 		h.PolicyVersion = DefaultPolicyVersion
 	}
@@ -183,6 +193,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if h.Path == "" {
 		h.Path = DefaultPath
 	}
+	h.cssURL, h.jsURL = h.Path+"/assets/"+css, h.Path+"/assets/"+js
 	if h.UnknownCookies == "" {
 		h.UnknownCookies = "allow"
 	}
@@ -245,6 +256,39 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		// Named so ops can route it with Caddy's log config: http.handlers.consent.records.
 		h.records = h.logger.Named("records")
 	}
+	return h.startInventory(ctx)
+}
+
+// startInventory loads what earlier runs and other instances sharing the
+// storage have seen, and flushes what this one sees every minute.
+func (h *Handler) startInventory(ctx caddy.Context) error {
+	logger := h.logger
+	h.inv = inventory.New(h.catalog, inventory.Options{OnError: func(err error) {
+		logger.Warn("flushing the cookie inventory to storage", zap.Error(err))
+	}})
+	st := ctx.Storage()
+	if st == nil {
+		return nil
+	}
+	if err := h.inv.Load(ctx, st); err != nil {
+		// A corrupt record must not take the site down: start from what loaded.
+		h.logger.Warn("loading the cookie inventory", zap.Error(err))
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	h.stopInv, h.invDone = cancel, make(chan struct{})
+	go func() {
+		defer close(h.invDone)
+		_ = h.inv.Run(runCtx, st, 0)
+	}()
+	return nil
+}
+
+// Cleanup stops the inventory, which flushes one last time.
+func (h *Handler) Cleanup() error {
+	if h.stopInv != nil {
+		h.stopInv()
+		<-h.invDone
+	}
 	return nil
 }
 
@@ -294,6 +338,13 @@ func (h *Handler) Validate() error {
 	for _, l := range h.Languages {
 		if err := validLanguage(l); err != nil {
 			return fmt.Errorf("languages: %v", err)
+		}
+	}
+	for l, kv := range h.Texts {
+		for k := range kv {
+			if err := validText(l, k); err != nil {
+				return fmt.Errorf("text: %v", err)
+			}
 		}
 	}
 	if h.UnknownCookies != "allow" && h.UnknownCookies != "block" {
@@ -426,5 +477,6 @@ func validBits(v4, v6 int) error {
 var (
 	_ caddy.Provisioner           = (*Handler)(nil)
 	_ caddy.Validator             = (*Handler)(nil)
+	_ caddy.CleanerUpper          = (*Handler)(nil)
 	_ caddyhttp.MiddlewareHandler = (*Handler)(nil)
 )

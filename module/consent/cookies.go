@@ -3,10 +3,12 @@ package consent
 import (
 	"net"
 	"net/http"
+	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/samtykke/caddy-consent/module/firewall"
+	"github.com/samtykke/caddy-consent/module/inventory"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
@@ -25,11 +27,10 @@ func (h *Handler) firewallRequest(r *http.Request, ex *exchange) {
 // granted and expires the leftovers the browser still sent.
 func (h *Handler) filterResponseCookies(hdr http.Header, ex *exchange) {
 	if len(hdr["Set-Cookie"]) > 0 {
-		for _, d := range firewall.FilterSetCookie(hdr, ex.granted, h.cookies, h.unknownAllowed()) {
-			if d.Unknown {
-				h.reportUnknownCookie(d.Name)
-			}
-		}
+		// The inventory sees the upstream's own lines: after filtering, a visitor
+		// who rejected would hide every cookie from the declaration.
+		h.drift(h.inv.ObserveSetCookie(ex.r.Host, hdr["Set-Cookie"], time.Now()))
+		firewall.FilterSetCookie(hdr, ex.granted, h.cookies, h.unknownAllowed())
 	}
 	for _, line := range ex.expire {
 		hdr.Add("Set-Cookie", line)
@@ -48,14 +49,24 @@ func (h *Handler) expireWithdrawn(hdr http.Header, r *http.Request, granted poli
 
 func (h *Handler) unknownAllowed() bool { return h.UnknownCookies != "block" }
 
-// reportUnknownCookie logs each unclassified cookie name once per handler, so
-// ops can classify it with a cookie rule.
-func (h *Handler) reportUnknownCookie(name string) {
-	if _, seen := h.unknownSeen.LoadOrStore(name, struct{}{}); seen {
-		return
+// drift logs, once each, the cookies and trackers the site starts using that
+// its declaration did not have yet; unclassified cookie names come here too,
+// so ops can classify them with a cookie rule.
+func (h *Handler) drift(news []inventory.Drift) {
+	for _, d := range news {
+		msg := "the site uses something new; the cookie declaration now lists it"
+		if d.Kind == inventory.DriftUnknownCookie || d.Kind == inventory.DriftUnknownHost {
+			msg = "the site uses something no rule classifies; add a cookie or block rule for it"
+		}
+		fields := []zap.Field{zap.String("host", d.Host), zap.String("kind", d.Kind.String()), zap.String("name", d.Name)}
+		if d.Category != 0 {
+			fields = append(fields, zap.String("category", d.Category.String()), zap.String("provider", d.Provider))
+		}
+		if d.Kind == inventory.DriftUnknownCookie {
+			fields = append(fields, zap.String("unknown_cookies", h.UnknownCookies))
+		}
+		h.logger.Warn(msg, fields...)
 	}
-	h.logger.Warn("upstream sets a cookie no rule classifies; add a cookie rule for it",
-		zap.String("cookie", name), zap.String("unknown_cookies", h.UnknownCookies))
 }
 
 func hostOnly(hostport string) string {

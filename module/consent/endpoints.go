@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/samtykke/caddy-consent/module/banner"
+	"github.com/samtykke/caddy-consent/module/inventory"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
@@ -34,6 +35,12 @@ func (h *Handler) serveEndpoint(w http.ResponseWriter, r *http.Request, ex *exch
 			return caddyhttp.Error(http.StatusMethodNotAllowed, errors.New("the settings page is read with GET"))
 		}
 		return h.serveSettings(w, r, ex)
+	case rest == "/cookies":
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			return caddyhttp.Error(http.StatusMethodNotAllowed, errors.New("the cookie declaration is read with GET"))
+		}
+		return h.serveDeclaration(w, r)
 	case strings.HasPrefix(rest, "/assets/"):
 		return h.serveAsset(w, r, strings.TrimPrefix(rest, "/assets/"))
 	}
@@ -80,7 +87,7 @@ func (h *Handler) serveDecision(w http.ResponseWriter, r *http.Request, ex *exch
 		}
 	}
 	st.Granted = granted
-	st.Version = h.version()
+	st.Version = h.version(r)
 	st.Decided = time.Now()
 	st.Signals = policy.ReadSignals(r.Header)
 	ck := h.codec.Cookie(st, r.TLS != nil)
@@ -123,27 +130,81 @@ func (h *Handler) serveSettings(w http.ResponseWriter, r *http.Request, ex *exch
 	return nil
 }
 
+// serveDeclaration publishes the cookie declaration built from what this site
+// really sets and loads (DESIGN §5): HTML in the visitor's language, an HTML
+// fragment with ?embed=1 for the site's own privacy page, JSON with ?format=json.
+func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	site := h.inv.Snapshot(r.Host)
+	var body []byte
+	if q.Get("format") == "json" {
+		var err error
+		if body, err = inventory.DeclarationJSON(site, h.catalog); err != nil {
+			return caddyhttp.Error(http.StatusInternalServerError, err)
+		}
+		w.Header().Set("Content-Type", "application/json")
+	} else {
+		lang := banner.Negotiate("", r.Header.Get("Accept-Language"), h.Languages)
+		if l := q.Get("lang"); l != "" {
+			lang = banner.Negotiate(l, "", h.Languages)
+		}
+		body = inventory.DeclarationHTML(site, h.catalog, lang, q.Get("embed") == "1", h.PolicyURL)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Add("Vary", "Accept-Language")
+	}
+	// The declaration changes as the site is seen; a short shared cache is fine.
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodGet {
+		_, _ = w.Write(body)
+	}
+	return nil
+}
+
 func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request, name string) error {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		return caddyhttp.Error(http.StatusMethodNotAllowed, errors.New("assets are read with GET"))
 	}
-	for _, a := range banner.Assets() {
+	for _, a := range assets {
 		if a.Name != name {
 			continue
 		}
+		body := a.Body
 		w.Header().Set("Content-Type", a.ContentType)
 		// The name carries the content hash, so it can be cached for good.
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		w.Header().Set("Content-Length", fmt.Sprint(len(a.Body)))
 		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Add("Vary", "Accept-Encoding")
+		if len(a.Gzip) > 0 && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			// Compressed once at start-up; encode leaves an encoded body alone.
+			body = a.Gzip
+			w.Header().Set("Content-Encoding", "gzip")
+		}
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 		w.WriteHeader(http.StatusOK)
 		if r.Method == http.MethodGet {
-			_, _ = w.Write(a.Body)
+			_, _ = w.Write(body)
 		}
 		return nil
 	}
 	return caddyhttp.Error(http.StatusNotFound, fmt.Errorf("no consent asset %q", name))
+}
+
+var assets = banner.Assets()
+
+// acceptsGzip reads Accept-Encoding for gzip with a non-zero q-value.
+func acceptsGzip(ae string) bool {
+	for _, part := range strings.Split(ae, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
 }
 
 // record logs a decision as proof of consent (DESIGN §4 records), never with a

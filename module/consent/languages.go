@@ -13,3 +13,13 @@ func validLanguage(tag string) error {
 	}
 	return nil
 }
+
+func validText(lang, key string) error {
+	if err := validLanguage(lang); err != nil {
+		return err
+	}
+	if !slices.Contains(banner.TextKeys(), key) {
+		return fmt.Errorf("%q is not a banner text key (have %v)", key, banner.TextKeys())
+	}
+	return nil
+}

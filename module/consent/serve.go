@@ -69,7 +69,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 // readExchange works out what this request may use.
 func (h *Handler) readExchange(r *http.Request) *exchange {
 	ex := &exchange{r: r, sig: policy.ReadSignals(r.Header)}
-	ex.state, ex.decided = h.codec.Read(r, h.version())
+	ex.state, ex.decided = h.codec.Read(r, h.version(r))
 	ex.granted, ex.reason = policy.Effective(ex.state, ex.decided, h.offered, ex.sig, h.gpc(), h.DNT)
 	return ex
 }

@@ -24,20 +24,17 @@ func (h *Handler) view(r *http.Request, ex *exchange, found []*catalog.Service, 
 		Return:     policy.SafeReturn(r.URL.Path),
 		GPC:        ex.reason == policy.ReasonGPC,
 		DNT:        ex.reason == policy.ReasonDNT,
-		AssetCSS:   h.assetURL(".css"),
-		AssetJS:    h.assetURL(".js"),
+		Texts:      h.Texts,
+		AssetCSS:   h.cssURL,
+		AssetJS:    h.jsURL,
 	}
 }
 
-// assetURL is the hashed URL of the banner asset whose name ends in ext.
-func (h *Handler) assetURL(ext string) string {
-	for _, a := range banner.Assets() {
-		if len(a.Name) > len(ext) && a.Name[len(a.Name)-len(ext):] == ext {
-			return h.Path + "/assets/" + a.Name
-		}
+// version is the policy version consent is asked under; "auto" follows what
+// the site is seen to use (a hash of its declared cookies and trackers).
+func (h *Handler) version(r *http.Request) string {
+	if h.PolicyVersion == "auto" {
+		return h.inv.Version(r.Host, "auto")
 	}
-	return ""
+	return h.PolicyVersion
 }
-
-// version is the policy version consent is asked under.
-func (h *Handler) version() string { return h.PolicyVersion }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"go.uber.org/zap"
@@ -188,6 +189,7 @@ func (w *responseWriter) close() error {
 	if cerr := w.rw.Close(); err == nil {
 		err = cerr
 	}
+	w.h.drift(w.h.inv.ObservePage(w.req.Host, w.rw.Page().Found, nil, time.Now()))
 	w.rw.Reset(nil, nil)
 	rewriterPool.Put(w.rw)
 	w.rw = nil

@@ -231,30 +231,8 @@ var win1252 = [32]rune{
 	'\u02DC', '\u2122', '\u0161', '\u203A', '\u0153', '\u009D', '\u017E', '\u0178',
 }
 
-// cleanURL does what a URL parser does first: strip leading and trailing C0
-// controls and spaces, and remove tabs and newlines anywhere.
-func (r *Rewriter) cleanURL(u []byte) []byte {
-	for len(u) > 0 && u[0] <= ' ' {
-		u = u[1:]
-	}
-	for len(u) > 0 && u[len(u)-1] <= ' ' {
-		u = u[:len(u)-1]
-	}
-	if bytes.IndexByte(u, '\t') < 0 && bytes.IndexByte(u, '\n') < 0 && bytes.IndexByte(u, '\r') < 0 {
-		return u
-	}
-	out := r.url[:0]
-	for _, c := range u {
-		if c != '\t' && c != '\n' && c != '\r' {
-			out = append(out, c)
-		}
-	}
-	r.url = out
-	return out
-}
-
 func (r *Rewriter) matchURL(v []byte) *catalog.Service {
-	u := r.cleanURL(r.unescape(v))
+	u := r.unescape(v)
 	if len(u) == 0 {
 		return nil
 	}

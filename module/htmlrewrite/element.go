@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/samtykke/caddy-consent/module/catalog"
+	"github.com/samtykke/caddy-consent/module/policy"
 )
 
 // startTagName runs when a start tag's name is complete. It simulates the
@@ -145,10 +146,11 @@ func (r *Rewriter) endTagName() {
 	id := t.id
 	if len(t.open) > 0 {
 		t.hash = t.nameHash()
-		if !t.foreign() || t.foreignEndTag(id) {
-			t.htmlEndTag(id)
+		if t.foreign() && !t.foreignEndTag(id) {
+			return // it closed an svg or math element
 		}
-	} else if t.nameLen == t.lastLen && t.name == t.last {
+		t.htmlEndTag(id)
+	} else if k := min(t.nameLen, maxNameLen); t.nameLen == t.lastLen && bytes.Equal(t.name[:k], t.last[:k]) {
 		t.lastLen = 0
 	}
 	switch id {
@@ -176,7 +178,7 @@ func (t *tokenizer) foreignEndTag(id tagID) bool {
 		t.popForeign()
 		return true
 	}
-	for i := len(t.open) - 1; i >= 0; i-- {
+	for i := len(t.open) - 1; i >= 0 && t.mayBeOpen(); i-- {
 		if t.open[i].hash == t.hash {
 			t.popTo(i)
 			return false
@@ -193,15 +195,15 @@ func (t *tokenizer) foreignEndTag(id tagID) bool {
 func (t *tokenizer) htmlEndTag(id tagID) {
 	for i := len(t.open) - 1; i >= 0; i-- {
 		e := &t.open[i]
-		if e.ns == nsHTML {
-			if e.hash == t.hash {
-				t.popTo(i)
-				return
-			}
-			continue
-		}
 		if e.ip { // special: the end tag is ignored
 			return
+		}
+		if e.ns == nsHTML && e.hash == t.hash {
+			t.popTo(i)
+			return
+		}
+		if t.ips == 0 && !t.mayBeOpen() {
+			break // no integration point to stop at, no element to close
 		}
 	}
 	// Below the outermost svg or math (not special elements), the end tag
@@ -217,8 +219,11 @@ func (t *tokenizer) htmlEndTag(id tagID) {
 // overflowTag gives up on a held start tag that reached MaxTag.
 func (r *Rewriter) overflowTag() {
 	t := &r.tok
+	switch t.elem {
+	case tagScript, tagIframe, tagImg, tagLink, tagEmbed, tagObject, tagSource:
+		r.page.Overflows++
+	}
 	t.holding, t.elem = false, tagOther
-	r.page.Overflows++
 }
 
 // element handles a held start tag that ended at offset end.
@@ -281,7 +286,7 @@ func (r *Rewriter) script(tag []byte, end int) {
 		r.prelude(r.tok.tagStart)
 	}
 	if svc != nil {
-		r.neutralise(tag, end, svc, block|1<<akType, KindScript, true)
+		r.neutralise(tag, end, svc, svc.Category, block|1<<akType, KindScript, true)
 		return
 	}
 	if r.first(akSrc) != nil || r.tok.next != stScript {
@@ -304,7 +309,7 @@ func (r *Rewriter) media(tag []byte, end int, loads uint32, kind Kind) {
 		r.prelude(r.tok.tagStart)
 	}
 	if svc != nil {
-		r.neutralise(tag, end, svc, block, kind, false)
+		r.neutralise(tag, end, svc, svc.Category, block, kind, false)
 	}
 }
 
@@ -363,18 +368,40 @@ func (r *Rewriter) decideInline(bodyEnd int, overflow bool) {
 	if r.wantPrelude(svc) {
 		r.prelude(t.tagStart)
 	}
-	if r.o.Granted.Has(svc.Category) {
-		return
+	cat := svc.Category
+	if r.o.Granted.Has(cat) {
+		// A script may hold markers of several services: it runs only if
+		// every one of their categories is granted.
+		ic, ok := r.o.Classifier.(inlineCategorizer)
+		if !ok {
+			return
+		}
+		missing := ic.InlineCategories(r.contiguous(t.bodyStart, bodyEnd)) &^ r.o.Granted
+		if missing&^policy.Set(policy.Necessary) == 0 {
+			return
+		}
+		for _, c := range [...]policy.Category{policy.Marketing, policy.Analytics, policy.Preferences} {
+			if missing&policy.Set(c) != 0 {
+				cat = c
+				break
+			}
+		}
 	}
 	tag := r.contiguous(t.tagStart, t.bodyStart)
 	r.attrs = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0])
-	r.neutralise(tag, t.bodyStart, svc, 1<<akType, KindInline, true)
+	r.neutralise(tag, t.bodyStart, svc, cat, 1<<akType, KindInline, true)
+}
+
+// inlineCategorizer is implemented by *catalog.Catalog: the categories of
+// every service whose marker occurs in a script.
+type inlineCategorizer interface {
+	InlineCategories(script []byte) policy.Set
 }
 
 // neutralise writes tag (ending at offset end) with the attributes in rename
 // renamed to data-consent-<name> and the consent attributes inserted right
 // after the tag name; every other byte stays.
-func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, rename uint32, kind Kind, script bool) {
+func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat policy.Category, rename uint32, kind Kind, script bool) {
 	t := &r.tok
 	ne := t.nameEnd - t.tagStart
 	out := append(r.out[:0], tag[:ne]...)
@@ -382,7 +409,7 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, rename ui
 		out = append(out, ` type="text/plain"`...)
 	}
 	out = append(out, ` data-consent-category="`...)
-	out = appendEscaped(out, s.Category.String())
+	out = appendEscaped(out, cat.String())
 	out = append(out, `" data-consent-service="`...)
 	out = appendEscaped(out, s.ID)
 	out = append(out, '"')

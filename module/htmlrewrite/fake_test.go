@@ -30,7 +30,8 @@ var fake = &fakeClassifier{services: []*catalog.Service{svcGA, svcGTM, svcFB, sv
 // MatchURL matches absolute and protocol-relative URLs only, as the catalog
 // does: relative URLs stay on the site.
 func (f *fakeClassifier) MatchURL(u []byte) *catalog.Service {
-	s := strings.ToLower(string(u))
+	// As the catalog does: browsers drop tabs and newlines and trim URLs.
+	s := strings.ToLower(strings.TrimSpace(strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(string(u))))
 	switch {
 	case strings.HasPrefix(s, "https://"):
 		s = s[8:]

@@ -132,20 +132,23 @@ var fragments = []string{
 	`<!--<script>`, `<body>`, `</body>`, `<mi>`, `<desc>`, `<b>`, `<font face=x>`, `<img src=x>`, "\n",
 }
 
-var diffN = 1000000
+var diffN = 3000
 
 // inserted matches what the rewriter adds to a neutralised tag.
 var inserted = regexp.MustCompile(`( type="text/plain")? data-consent-category="[a-z]+" data-consent-service="[a-z-]+"( srcdoc="[^"]*")?`)
+
+// renamed matches an attribute name the rewriter renamed.
+var renamed = regexp.MustCompile(`(?i)\bdata-consent-(src|srcset|href|imagesrcset|data|type|srcdoc|data-src|data-srcset|data-lazy-src|data-lazy-srcset)\b`)
 
 // unneutralise undoes the rewriter's edits, to prove they were the only ones.
 func unneutralise(out string) string {
 	out = inserted.ReplaceAllString(out, "")
 	out = strings.ReplaceAll(out, "data-consent-rocket-src", "data-rocket-src")
-	return strings.ReplaceAll(out, "data-consent-", "")
+	return renamed.ReplaceAllString(out, "$1")
 }
 
 func TestDifferential(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 9))
+	rng := rand.New(rand.NewPCG(1, 2))
 	for n := range diffN {
 		var b strings.Builder
 		for range 1 + rng.IntN(12) {
@@ -180,7 +183,7 @@ func TestDifferential(t *testing.T) {
 // escapedScript reports whether x/net/html finds "<!--" in a script of doc.
 func escapedScript(t *testing.T, doc string) (found bool) {
 	t.Helper()
-	root, err := html.Parse(strings.NewReader(doc))
+	root, err := html.ParseWithOptions(strings.NewReader(doc), html.ParseOptionEnableScripting(false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,8 +345,10 @@ func splitFixtures() map[string]string {
 // splitOptions exercise every feature: blocking, placeholder, prelude, banner.
 func splitOptions() *Options {
 	return &Options{
-		Classifier:  fake,
-		Banner:      func(p *Page) []byte { return []byte(fmt.Sprintf("<div data-consent-banner lang=%q>%d</div>", p.Lang, len(p.Found))) },
+		Classifier: fake,
+		Banner: func(p *Page) []byte {
+			return []byte(fmt.Sprintf("<div data-consent-banner lang=%q>%d</div>", p.Lang, len(p.Found)))
+		},
 		Placeholder: func(p *Page, s *catalog.Service) []byte { return []byte("<p>" + s.Name + "</p>") },
 		Prelude:     []byte("<script>gcm()</script>"),
 		PreludeFor:  func(s *catalog.Service) bool { return strings.HasPrefix(s.ID, "google") },

@@ -329,3 +329,76 @@ func TestResetReuses(t *testing.T) {
 		t.Errorf("state leaked across Reset")
 	}
 }
+
+// Script data escapes (HTML §13.2.5.20–31), traced by hand from the spec:
+// x/net/html leaves the escaped state on "<!" and on "<" before a non-letter,
+// so these cannot be checked against it.
+func TestScriptEscapes(t *testing.T) {
+	const pixel = `<img src="https://www.facebook.com/tr">`
+	tests := []struct {
+		name, in string
+		blocked  bool // the pixel is markup, not script text
+	}{
+		{"escaped then double-escaped, closed", `<script><!--<script></script>--></script>` + pixel, true},
+		{"double-escaped end tag only leaves double escape", `<script><!--<script></script>` + pixel + `</script>`, false},
+		{"<! inside escaped stays escaped", `<script><!--<!<script></script>` + pixel + `</script>`, false},
+		{"<< inside escaped stays escaped", `<script><!--<<script></script>` + pixel + `</script>`, false},
+		{"--> leaves escape", `<script><!-- x --><script></script>` + pixel, true},
+		{"escaped end tag ends the script", `<script><!-- </script>` + pixel, true},
+		{"<!- is not an escape", `<script><!-<script></script>` + pixel, true},
+		{"scripts is not script", `<script><!--<scripts></script>` + pixel, true},
+		{"SCRIPT in any case", `<script><!--<SCRIPT></sCrIpT>--></SCRIPT>` + pixel, true},
+		{"double escape needs a delimiter", `<script><!--<script</script>` + pixel, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, page := rewrite(t, tt.in, blockAll)
+			if blocked := page.BlockedByKind[KindImg] == 1; blocked != tt.blocked {
+				t.Errorf("pixel blocked = %v, want %v:\n%s", blocked, tt.blocked, got)
+			}
+			if !tt.blocked && got != tt.in {
+				t.Errorf("changed:\n%s", got)
+			}
+		})
+	}
+}
+
+// Foreign content (HTML §13.2.6.5), traced by hand from the spec: where svg and
+// math end decides whether a following <title> or <textarea> hides markup.
+func TestForeignContent(t *testing.T) {
+	const pixel = `<img src="https://www.facebook.com/tr">`
+	tests := []struct {
+		name, in string
+		blocked  bool
+	}{
+		{"svg title is an integration point", `<svg><title>` + pixel + `</title></svg>`, true},
+		{"textarea inside an integration point is RCDATA", `<svg><title><textarea>` + pixel + `</textarea></title></svg>`, false},
+		{"svg textarea is markup", `<svg><textarea>` + pixel + `</textarea></svg>`, true},
+		{"CDATA in a MathML text integration point", `<math><mi><![CDATA[` + pixel + `]]></mi></math>`, false},
+		{"CDATA back in mi after a child closes", `<math><mi><b></b><![CDATA[` + pixel + `]]></mi></math>`, false},
+		{"no CDATA under an HTML element", `<svg><foreignObject><div><![CDATA[x]]>` + pixel, true},
+		{"</svg> ends svg", `<svg></svg><title>` + pixel + `</title>`, false},
+		{"</p> breaks out of svg", `<svg></p><title>` + pixel + `</title>`, false},
+		{"the parent's end tag closes svg", `<div><svg></div><title>` + pixel + `</title>`, false},
+		{"a stray end tag does not", `<div><svg></span><title>` + pixel + `</title></svg>`, true},
+		{"svg inside math is MathML", `<math><svg><desc><title>` + pixel, true},
+		{"svg in annotation-xml is SVG", `<math><annotation-xml><svg><desc><title>` + pixel + `</title>`, false},
+		{"annotation-xml with HTML encoding", `<math><annotation-xml encoding="text/html"><title>` + pixel + `</title>`, false},
+		{"font with color breaks out", `<svg><font color=red><title>` + pixel + `</title>`, false},
+		{"font without attributes stays", `<svg><font><title>` + pixel + `</title>`, true},
+		{"self-closing svg opens nothing", `<svg/><title>` + pixel + `</title>`, false},
+		{"end tag of an integration point", `<svg><foreignObject></foreignObject><title>` + pixel, true},
+		{"integration point not closed from inside HTML", `<svg><foreignObject><p></foreignObject><title>` + pixel + `</title>`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, page := rewrite(t, tt.in, blockAll)
+			if blocked := page.BlockedByKind[KindImg] == 1; blocked != tt.blocked {
+				t.Errorf("pixel blocked = %v, want %v:\n%s", blocked, tt.blocked, got)
+			}
+			if !tt.blocked && got != tt.in {
+				t.Errorf("changed:\n%s", got)
+			}
+		})
+	}
+}

@@ -138,7 +138,13 @@ type Rewriter struct {
 	attrs []attr
 	out   []byte // an edited tag
 	dec   []byte // a decoded attribute value
-	url   []byte // a cleaned URL
+
+	// Backing arrays for the common case, so that a fresh Rewriter allocates
+	// once.
+	attrBuf [16]attr
+	decBuf  [256]byte
+	openBuf [16]openElem
+	holdBuf [512]byte
 }
 
 // New returns a Rewriter writing to w.
@@ -151,12 +157,24 @@ func New(w io.Writer, o *Options) *Rewriter {
 // Reset makes r ready for a new response written to w, keeping its buffers,
 // so that Rewriters can live in a sync.Pool.
 func (r *Rewriter) Reset(w io.Writer, o *Options) {
-	hold, attrs, out, dec, url, open := r.hold[:0], r.attrs[:0], r.out[:0], r.dec[:0], r.url[:0], r.tok.open[:0]
+	hold, attrs, out, dec, open := r.hold[:0], r.attrs[:0], r.out[:0], r.dec[:0], r.tok.open[:0]
 	if cap(hold) > maxRetained {
 		hold = nil
 	}
-	*r = Rewriter{w: w, hold: hold, attrs: attrs, out: out, dec: dec, url: url}
+	*r = Rewriter{w: w, hold: hold, attrs: attrs, out: out, dec: dec}
 	r.tok.open = open
+	if r.hold == nil {
+		r.hold = r.holdBuf[:0]
+	}
+	if r.attrs == nil {
+		r.attrs = r.attrBuf[:0]
+	}
+	if r.dec == nil {
+		r.dec = r.decBuf[:0]
+	}
+	if r.tok.open == nil {
+		r.tok.open = r.openBuf[:0]
+	}
 	if o != nil {
 		r.o = *o
 	}

@@ -129,16 +129,17 @@ type tokenizer struct {
 	k     int  // bytes of that end tag name matched
 	bad   bool // the end tag name stopped matching
 
-	open     []openElem // open elements from the outermost svg or math in
-	ips      int        // integration points in open
+	open    []openElem // open elements from the outermost svg or math in
+	ips     int        // integration points in open
+	buckets [64]uint8  // open elements per hash&63: most end tags match none
 	// Below the outermost svg or math, elements are not tracked: only the
 	// latest HTML start tag not yet seen closed (lastLen 0: none), and, once
 	// svg or math opens, the hash of that tag, its probable parent.
 	last       [maxNameLen]byte
 	lastLen    int
 	rootParent uint32
-	template int        // open <template> elements in HTML content
-	noscript bool       // inside <noscript>
+	template   int  // open <template> elements in HTML content
+	noscript   bool // inside <noscript>
 }
 
 // keepFrom returns the offset from which input must be held at the end of a
@@ -168,14 +169,19 @@ func (t *tokenizer) push(e openElem) {
 		return
 	}
 	t.open = append(t.open, e)
+	t.buckets[e.hash&63]++
 	if e.ip {
 		t.ips++
 	}
 }
 
+// mayBeOpen reports whether an element with the current tag name may be open.
+func (t *tokenizer) mayBeOpen() bool { return t.buckets[t.hash&63] != 0 }
+
 // popTo pops the elements from index i up.
 func (t *tokenizer) popTo(i int) {
 	for _, e := range t.open[i:] {
+		t.buckets[e.hash&63]--
 		if e.ip {
 			t.ips--
 		}
@@ -237,34 +243,22 @@ func (r *Rewriter) run(p []byte) {
 			i += k
 			t.tagStart = r.base + i
 			i++
+			// Straight into the tag name in the common cases, "<x" and "</x";
+			// stTagOpen sorts out the rest.
 			t.st = stTagOpen
-
-		case stTagOpen:
-			switch c := p[i]; {
-			case ctab[c]&cLetter != 0:
-				t.st, t.isEnd, t.nameLen = stTagName, false, 0
-			case c == '/':
-				t.st = stEndTagOpen
-				i++
-			case c == '!':
-				t.st, t.sub = stMarkupDecl, mdStart
-				i++
-			case c == '?':
-				t.st = stBogus
-			default: // a lone '<' is text
-				t.st = stData
+			if i == n {
+				return
 			}
-
-		case stEndTagOpen:
-			switch c := p[i]; {
-			case ctab[c]&cLetter != 0:
-				t.st, t.isEnd, t.nameLen = stTagName, true, 0
-			case c == '>': // "</>" is dropped by browsers; nothing to do
-				t.st = stData
+			if ctab[p[i]]&cLetter != 0 {
+				t.isEnd = false
+			} else if p[i] == '/' && i+1 < n && ctab[p[i+1]]&cLetter != 0 {
+				t.isEnd = true
 				i++
-			default:
-				t.st = stBogus
+			} else {
+				continue
 			}
+			t.st, t.nameLen = stTagName, 0
+			fallthrough
 
 		case stTagName:
 			j := i
@@ -294,6 +288,7 @@ func (r *Rewriter) run(p []byte) {
 			} else {
 				r.startTagName()
 			}
+			fallthrough
 
 		case stAttrs:
 			lim := n
@@ -313,6 +308,33 @@ func (r *Rewriter) run(p []byte) {
 			t.st = stData
 			if !t.isEnd {
 				r.startTagEnd(r.base + i)
+			}
+
+		case stTagOpen:
+			switch c := p[i]; {
+			case ctab[c]&cLetter != 0:
+				t.st, t.isEnd, t.nameLen = stTagName, false, 0
+			case c == '/':
+				t.st = stEndTagOpen
+				i++
+			case c == '!':
+				t.st, t.sub = stMarkupDecl, mdStart
+				i++
+			case c == '?':
+				t.st = stBogus
+			default: // a lone '<' is text
+				t.st = stData
+			}
+
+		case stEndTagOpen:
+			switch c := p[i]; {
+			case ctab[c]&cLetter != 0:
+				t.st, t.isEnd, t.nameLen = stTagName, true, 0
+			case c == '>': // "</>" is dropped by browsers; nothing to do
+				t.st = stData
+				i++
+			default:
+				t.st = stBogus
 			}
 
 		case stMarkupDecl:

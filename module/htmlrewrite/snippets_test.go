@@ -91,7 +91,7 @@ func liveTrackers(t *testing.T, out string, c Classifier, granted policy.Set) (p
 			}
 			blocked := false
 			for _, a := range n.Attr {
-				if strings.HasPrefix(a.Key, "data-consent-") && a.Key != "data-consent-category" && a.Key != "data-consent-service" {
+				if renamed.MatchString(a.Key) || a.Key == "data-consent-rocket-src" {
 					blocked = true
 				}
 			}

@@ -177,7 +177,7 @@ func (l *fieldList) MarshalLogObject(enc zapcore.ObjectEncoder) error {
 // returned as it is, so non-JSON encoders see no difference.
 func (t Truncator) reflected(v any) any {
 	raw, err := json.Marshal(v)
-	if err != nil || !mayHoldAddress(raw) {
+	if err != nil || !mayHoldAddress(string(raw)) {
 		return v
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))

@@ -127,16 +127,29 @@ func (t Truncator) String(s string) string {
 		return s
 	}
 	e := edit{s: s}
+	// Every address holds a '.' or a ':' (or "%3A"): jump from one to the
+	// next and handle the run of address characters around it, so plain
+	// words cost one table lookup per byte.
 	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case class[c]&cRun != 0 || isEncodedColon(s, i):
-			i = t.run(&e, i)
-		case c == '%' && isEscape(s, i):
-			i += 3 // the hex digits of an escape never start an address
-		default:
-			i++
+		p := i
+		for p < len(s) && class[s[p]]&cSep == 0 {
+			p++
 		}
+		if p == len(s) {
+			break
+		}
+		if s[p] == '%' && !isEncodedColon(s, p) {
+			i = p + 1
+			if isEscape(s, p) {
+				i = p + 3 // the hex digits of an escape never start an address
+			}
+			continue
+		}
+		start := p
+		for start > i && class[s[start-1]]&cRun != 0 {
+			start--
+		}
+		i = t.run(&e, start)
 	}
 	return e.result()
 }
@@ -158,26 +171,24 @@ func (t Truncator) Bytes(b []byte) []byte {
 }
 
 // mayHoldAddress is the fast path: every address text holds a '.' or a ':'
-// (or a "%3A" standing for one).
-func mayHoldAddress[S string | []byte](s S) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '.' || c == ':' || c == '%' {
-			return true
-		}
-	}
-	return false
+// (or a "%3A" standing for one). IndexByte is vectorised.
+func mayHoldAddress(s string) bool {
+	return strings.IndexByte(s, '.') >= 0 || strings.IndexByte(s, ':') >= 0 || strings.IndexByte(s, '%') >= 0
 }
 
 // run handles the maximal run of hex digits, dots and colons that starts at
 // start and returns where it ends.
 func (t Truncator) run(e *edit, start int) int {
 	s := e.s
-	end, colons, encoded := start, 0, false
+	end, colons, dots, encoded := start, 0, 0, false
 	for end < len(s) {
 		switch {
 		case class[s[end]]&cRun != 0:
-			if s[end] == ':' {
+			switch s[end] {
+			case ':':
 				colons++
+			case '.':
+				dots++
 			}
 			end++
 			continue
@@ -188,6 +199,9 @@ func (t Truncator) run(e *edit, start int) int {
 			continue
 		}
 		break
+	}
+	if colons < 2 && dots < 3 {
+		return end // too short for either family: most runs in text end here
 	}
 	gluedL := gluedBefore(s, start)
 	gluedR := end < len(s) && class[s[end]]&cWord != 0
@@ -448,6 +462,7 @@ const (
 	cDigit             // 0-9
 	cWord              // letters, digits, '_': glues to an address
 	cHex               // 0-9 a-f A-F
+	cSep               // '.', ':', '%': where an address can be spotted
 )
 
 var class = func() (c [256]uint8) {
@@ -463,8 +478,9 @@ var class = func() (c [256]uint8) {
 		}
 	}
 	c['_'] |= cWord
-	c['.'] |= cRun
-	c[':'] |= cRun
+	c['.'] |= cRun | cSep
+	c[':'] |= cRun | cSep
+	c['%'] |= cSep
 	return c
 }()
 

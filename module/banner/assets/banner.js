@@ -8,7 +8,7 @@
   var $ = (s, el) => [].slice.call((el || d).querySelectorAll(s)),
     one = s => root.querySelector(s),
     act = a => form.querySelector('[data-consent-action=' + a + ']'),
-    bar = one('.cb-bar'), re = one('.cb-re'), l1 = one('.cb-l1'), l2 = one('.cb-l2'), status = one('[role=status]'),
+    bar = one('.cb-bar'), re = one('.cb-re'), x = one('.cb-x'), l1 = one('.cb-l1'), l2 = one('.cb-l2'), status = one('[role=status]'),
     boxes = $('input[name=category]', form),
     decided = bar.hidden, had = granted(1), queue = Promise.resolve();
 
@@ -23,7 +23,7 @@
   function layer(open) {
     l1.hidden = open; l2.hidden = !open;
     act('settings').hidden = open;
-    act('save').hidden = act('close').hidden = !open;
+    act('save').hidden = x.hidden = !open;
   }
 
   function close() {
@@ -38,10 +38,10 @@
   if (!decided) d.body.prepend(root);
 
   d.addEventListener('click', e => {
-    var t = e.target.closest && e.target.closest('[data-consent-action]'), a = t && t.getAttribute('data-consent-action');
-    if (a == 'settings' && !(e.ctrlKey || e.metaKey || e.shiftKey || e.button)) {
+    var t = e.target.closest && e.target.closest('[data-consent-action=settings]');
+    if (t && !(e.ctrlKey || e.metaKey || e.shiftKey || e.button)) {
       e.preventDefault(); bar.hidden = false; layer(1); l2.querySelector('h2').focus();
-    } else if (a == 'close') close();
+    } else if (x.contains(e.target)) close();
   });
   root.addEventListener('keydown', e => { if (e.key == 'Escape' && !l2.hidden) close() });
 
@@ -132,7 +132,7 @@
   // Placeholders of blocked embeds are same-origin srcdoc documents: show
   // "just this once", and save "allow" without leaving the page.
   function wire(f) {
-    var w = f.contentDocument, once = w && w.querySelector('[data-consent-action=embed-once]'), pf = w && w.querySelector('form');
+    var w = f.contentDocument, once = w && w.querySelector('[data-consent-embed=once]'), pf = w && w.querySelector('form');
     if (!once || !once.hidden) return;
     once.hidden = false;
     once.onclick = () => start(f);

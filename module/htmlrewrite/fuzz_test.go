@@ -1,0 +1,68 @@
+package htmlrewrite
+
+import (
+	"bytes"
+	"html"
+	"testing"
+)
+
+// rewriteChunks writes in pieces whose sizes come from seed, with a Flush
+// after every write.
+func rewriteChunks(in []byte, o *Options, seed uint64) []byte {
+	var out bytes.Buffer
+	r := New(&out, o)
+	for len(in) > 0 {
+		n := int(seed%7) + 1
+		if seed&8 != 0 {
+			n = int(seed%97) + 1
+		}
+		seed = seed*6364136223846793005 + 1442695040888963407
+		n = min(n, len(in))
+		r.Write(in[:n])
+		r.Flush()
+		in = in[n:]
+	}
+	r.Close()
+	return out.Bytes()
+}
+
+func FuzzRewrite(f *testing.F) {
+	for _, s := range snippets {
+		f.Add([]byte(s), uint64(1))
+	}
+	for _, s := range tricky {
+		f.Add([]byte(s), uint64(12))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, seed uint64) {
+		// A classifier that matches nothing leaves every byte.
+		for _, o := range []*Options{{Classifier: nothing{}}, {}} {
+			if out, _ := rewrite(t, string(in), o); out != string(in) {
+				t.Fatalf("changed with nothing to match:\n%q\n%q", in, out)
+			}
+		}
+		// Blocking edits only what neutralising edits.
+		whole, _ := rewrite(t, string(in), &Options{Classifier: fake, MaxTag: 200, MaxInline: 300})
+		if u := unneutralise(whole); u != string(in) && !bytes.Contains(in, []byte("data-consent-")) {
+			t.Fatalf("edits beyond neutralising:\n%q\n%q", in, whole)
+		}
+		// Chunked, with every feature on, equals unchunked.
+		want, _ := rewrite(t, string(in), splitOptions())
+		if got := rewriteChunks(in, splitOptions(), seed); string(got) != want {
+			t.Fatalf("chunked output differs:\n%q\n%q\n%q", in, got, want)
+		}
+	})
+}
+
+// FuzzUnescape checks the allocation-free decoder against html.UnescapeString.
+func FuzzUnescape(f *testing.F) {
+	for _, s := range []string{"&amp;", "&#x2F;&#47;&sol;", "&#x;", "&#5x", "&#55x", "&#9999999999;", "&ampx", "&AMP;&colon;", "a&b", "&#128;&#x9F;&#0;&#xD800;", "&lt&gt;&period;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var r Rewriter
+		got := string(r.unescape([]byte(s)))
+		if want := html.UnescapeString(s); got != want {
+			t.Fatalf("unescape(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -1,0 +1,453 @@
+package inventory
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/samtykke/caddy-consent/module/banner"
+	"github.com/samtykke/caddy-consent/module/catalog"
+	"github.com/samtykke/caddy-consent/module/policy"
+)
+
+// declCategories is the declaration's order: necessary first, as in the banner.
+var declCategories = []policy.Category{policy.Necessary, policy.Preferences, policy.Analytics, policy.Marketing}
+
+// declCookie is one row of the declaration.
+type declCookie struct {
+	name       string
+	provider   string
+	purpose    string // catalog purposes are English
+	service    string // service ID, when a service sets it
+	lifetime   string // catalog form ("session", "2y"); "" when unknown
+	thirdParty bool
+	observed   *Cookie // nil when the row comes from the catalog entry of a service found in pages
+	isService  bool    // the row stands for a service that sets no known cookie
+}
+
+// declService is a service found in the site's pages.
+type declService struct {
+	svc     *catalog.Service
+	tracker Tracker
+	cookies int // rows the declaration lists for it
+}
+
+// declaration is the site's record arranged for visitors: by category, the
+// cookies seen and the cookies of the services found, then cookies no row
+// classifies.
+type declaration struct {
+	host         string
+	cookies      map[policy.Category][]declCookie
+	services     map[policy.Category][]declService
+	unclassified []declCookie
+	unknownHosts []Host
+	serviceNames map[string]string // service ID → name, for the services that set listed cookies
+}
+
+func declare(site Site, cat *catalog.Catalog) *declaration {
+	d := &declaration{
+		host:         site.Host,
+		cookies:      map[policy.Category][]declCookie{},
+		services:     map[policy.Category][]declService{},
+		unknownHosts: site.UnknownHosts,
+		serviceNames: map[string]string{},
+	}
+	if cat != nil {
+		for _, s := range cat.Services() {
+			d.serviceNames[s.ID] = s.Name
+		}
+	}
+	byPattern := map[string]*catalog.Cookie{}
+	if cat != nil {
+		for _, ck := range cat.Cookies() {
+			byPattern[ck.Pattern] = ck
+		}
+	}
+	listed := map[string]bool{}
+	for i := range site.Cookies {
+		c := &site.Cookies[i]
+		row := c.Row
+		if row == nil && cat != nil {
+			row = byPattern[c.Name]
+		}
+		lifetime := "session"
+		if c.MaxAge > 0 {
+			lifetime = lifetimeString(c.MaxAge)
+		}
+		if row == nil {
+			// The upstream set it, so it is the site's own, first party.
+			d.unclassified = append(d.unclassified, declCookie{name: c.Name, provider: site.Host, lifetime: lifetime, observed: c})
+			continue
+		}
+		provider := row.Provider
+		if provider == "" {
+			provider = site.Host // an operator's cookie rule names no provider
+		}
+		d.cookies[row.Category] = append(d.cookies[row.Category], declCookie{
+			name: row.Pattern, provider: provider, purpose: row.Purpose, service: row.Service,
+			lifetime: lifetime, observed: c,
+		})
+		listed[row.Pattern] = true
+	}
+	for _, t := range site.Trackers {
+		svc := t.Service
+		if cat != nil {
+			if s := cat.Service(t.ID); s != nil {
+				svc = s
+			}
+		}
+		if svc == nil {
+			continue // the catalog no longer describes it
+		}
+		ds := declService{svc: svc, tracker: t}
+		for _, p := range svc.Cookies {
+			row := byPattern[p]
+			if row == nil {
+				continue
+			}
+			ds.cookies++
+			if listed[p] {
+				continue
+			}
+			listed[p] = true
+			d.cookies[row.Category] = append(d.cookies[row.Category], declCookie{
+				name: row.Pattern, provider: row.Provider, purpose: row.Purpose, service: svc.ID,
+				lifetime: capLifetime(row.Lifetime), thirdParty: row.ThirdParty,
+			})
+		}
+		d.services[svc.Category] = append(d.services[svc.Category], ds)
+	}
+	byName := func(a, b declCookie) int {
+		if c := strings.Compare(strings.ToLower(a.name), strings.ToLower(b.name)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.name, b.name)
+	}
+	for c := range d.cookies {
+		slices.SortFunc(d.cookies[c], byName)
+	}
+	for c := range d.services {
+		slices.SortFunc(d.services[c], func(a, b declService) int { return strings.Compare(a.svc.ID, b.svc.ID) })
+	}
+	slices.SortFunc(d.unclassified, byName)
+	return d
+}
+
+// capLifetime states a catalog lifetime the way a browser keeps it: at most
+// 400 days (MaxLifetime), as observed lifetimes are.
+func capLifetime(l string) string {
+	if d, ok := catalog.ParseLifetime(l); ok && d > MaxLifetime {
+		return lifetimeString(int64(MaxLifetime / time.Second))
+	}
+	return l
+}
+
+// lifetimeString writes seconds in the catalog's lifetime form, in the largest
+// unit that states it within 5 % ("2y", "13mo", "14d", "30m"), so that the
+// seconds of jitter an Expires date carries disappear.
+func lifetimeString(secs int64) string {
+	units := []struct {
+		secs int64
+		unit string
+	}{
+		{365 * 86400, "y"}, {730 * 3600, "mo"}, {86400, "d"}, {3600, "h"}, {60, "m"},
+	}
+	for _, u := range units {
+		if secs < u.secs {
+			continue
+		}
+		n := (secs + u.secs/2) / u.secs
+		if diff := secs - n*u.secs; diff*20 <= secs && -diff*20 <= secs {
+			return strconv.FormatInt(n, 10) + u.unit
+		}
+	}
+	return strconv.FormatInt(max(1, (secs+30)/60), 10) + "m"
+}
+
+// unclassifiedKey is the translation key for cookies no rule classifies yet.
+// The built-in translations may lack it; English stands in until they have it.
+const unclassifiedKey = "category_unclassified"
+
+var unclassifiedEnglish = map[string]string{
+	unclassifiedKey:           "Not yet classified",
+	unclassifiedKey + "_desc": "Cookies the site sets that no rule describes yet. The site's operator has been told about them.",
+}
+
+// text returns a translation and the language it is in: lang, or "en" when
+// only the English stand-in exists.
+func text(lang, key string) (string, string) {
+	if s := banner.Text(lang, key, nil); s != key {
+		return s, lang
+	}
+	if s, ok := unclassifiedEnglish[key]; ok {
+		return s, "en"
+	}
+	return key, "en"
+}
+
+// declarationStyle is deliberately small: readable tables, dark mode, and
+// scrolling tables on narrow screens.
+const declarationStyle = `body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1c1c21;background:#fff}` +
+	`main{max-width:64rem;margin:0 auto;padding:1rem 1rem 3rem}` +
+	`.cd-t{overflow-x:auto;margin:0 0 1.5rem}` +
+	`table{border-collapse:collapse;width:100%}` +
+	`th,td{border:1px solid #c4c4cc;padding:.4rem .6rem;text-align:left;vertical-align:top}` +
+	`thead th{background:#f1f1f4}code{word-break:break-all}a{color:#0b57d0}` +
+	`@media (prefers-color-scheme:dark){body{background:#18181b;color:#ececf1}` +
+	`thead th{background:#2a2a30}th,td{border-color:#4a4a52}a{color:#8ab4f8}}`
+
+// DeclarationHTML renders the cookie declaration of a site in language lang
+// (a built-in banner language; others render English): a heading and
+// introduction, then per category (necessary first) its purpose and a table
+// of the cookies with name, provider, purpose, lifetime and first or third
+// party. The cookies are those the upstream was seen setting, plus, for each
+// service found in the site's pages, the cookies the catalog says it sets,
+// even those set by script that no Set-Cookie header shows. A service that
+// sets no known cookie gets a row of its own. Cookies no rule classifies come
+// last, in a section of their own. Lifetimes are what browsers keep: at most
+// 400 days, whatever the Set-Cookie line or the vendor says.
+//
+// With embed, the result is a fragment, <section data-consent-declaration
+// lang="…">, that a site can put in its own privacy page (headings start at
+// h2); otherwise a standalone, minimally styled page (h1) that links to
+// policyURL when it is an http(s) URL or a site path. The output is ASCII:
+// every other character is a numeric character reference, and everything
+// from the upstream or the catalog is escaped.
+func DeclarationHTML(site Site, cat *catalog.Catalog, lang string, embed bool, policyURL string) []byte {
+	if !slices.Contains(banner.Languages(), lang) {
+		lang = "en"
+	}
+	d := declare(site, cat)
+	w := &writer{b: make([]byte, 0, 8192)}
+	h1, h2 := "h2", "h3"
+	if !embed {
+		h1, h2 = "h1", "h2"
+		title, _ := text(lang, "declaration_title")
+		w.raw(`<!DOCTYPE html><html`)
+		w.attr("lang", lang)
+		w.raw(`><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>`)
+		w.esc(title)
+		w.raw(`</title><style>` + declarationStyle + `</style></head><body><main>`)
+	}
+	w.raw(`<section data-consent-declaration`)
+	w.attr("lang", lang)
+	w.raw(` class="consent-declaration" aria-labelledby="consent-decl-title">`)
+	title, _ := text(lang, "declaration_title")
+	w.tagText(h1, ` id="consent-decl-title"`, title)
+	intro, _ := text(lang, "declaration_intro")
+	w.tagText("p", "", intro)
+	for _, c := range declCategories {
+		rows := d.cookies[c]
+		for _, s := range d.services[c] {
+			if s.cookies == 0 {
+				rows = append(rows, declCookie{
+					name: s.svc.Name, provider: s.svc.Provider, purpose: s.svc.Purpose,
+					service: s.svc.ID, thirdParty: true, isService: true,
+				})
+			}
+		}
+		d.section(w, lang, c.String(), h2, rows)
+	}
+	if len(d.unclassified) > 0 {
+		d.section(w, lang, "unclassified", h2, d.unclassified)
+	}
+	w.raw(`</section>`)
+	if !embed {
+		if safeURL(policyURL) {
+			w.raw(`<p><a`)
+			w.attr("href", policyURL)
+			w.raw(`>`)
+			s, _ := text(lang, "policy_link")
+			w.esc(s)
+			w.raw(`</a></p>`)
+		}
+		w.raw(`</main></body></html>`)
+	}
+	return w.b
+}
+
+// section writes one category: heading, purpose, and the table (or a line
+// saying nothing was seen).
+func (d *declaration) section(w *writer, lang, id, h string, rows []declCookie) {
+	name, nameLang := text(lang, "category_"+id)
+	attrs := ` id="consent-decl-` + id + `"`
+	if nameLang != lang {
+		attrs += ` lang="` + nameLang + `"`
+	}
+	w.tagText(h, attrs, name)
+	desc, descLang := text(lang, "category_"+id+"_desc")
+	if descLang != lang {
+		w.tagText("p", ` lang="`+descLang+`"`, desc)
+	} else {
+		w.tagText("p", "", desc)
+	}
+	if len(rows) == 0 {
+		s, _ := text(lang, "declaration_empty")
+		w.tagText("p", ` class="cd-none"`, s)
+		return
+	}
+	// A focusable region, so keyboard users can scroll a wide table.
+	w.raw(`<div class="cd-t" role="region" tabindex="0" aria-labelledby="consent-decl-` + id + `">`)
+	w.raw(`<table><thead><tr>`)
+	for _, col := range []string{"col_name", "col_provider", "col_purpose", "col_lifetime", "col_type"} {
+		s, _ := text(lang, col)
+		w.tagText("th", ` scope="col"`, s)
+	}
+	w.raw(`</tr></thead><tbody>`)
+	for _, r := range rows {
+		w.raw(`<tr><td>`)
+		if r.isService {
+			w.esc(r.name)
+		} else {
+			w.tagText("code", "", r.name)
+			// Who sets it, as the hand-written declarations say it: the
+			// service, beside the legal entity in the next column.
+			if svc := d.serviceNames[r.service]; svc != "" {
+				w.raw(`<br>`)
+				w.tagText("small", "", svc)
+			}
+		}
+		w.raw(`</td><td>`)
+		w.esc(r.provider)
+		if r.purpose == "" {
+			w.raw(`</td><td>&#8212;`)
+		} else if lang != "en" {
+			// Catalog purposes are English; say so for screen readers.
+			w.raw(`</td><td lang="en">`)
+			w.esc(r.purpose)
+		} else {
+			w.raw(`</td><td>`)
+			w.esc(r.purpose)
+		}
+		w.raw(`</td><td>`)
+		if r.lifetime == "" {
+			w.raw(`&#8212;`)
+		} else {
+			w.esc(banner.FormatLifetime(lang, r.lifetime))
+		}
+		w.raw(`</td><td>`)
+		party := "first_party"
+		if r.thirdParty {
+			party = "third_party"
+		}
+		s, _ := text(lang, party)
+		w.esc(s)
+		w.raw(`</td></tr>`)
+	}
+	w.raw(`</tbody></table></div>`)
+}
+
+// The JSON declaration (GET /_consent/cookies?format=json). Field names are
+// part of the contract.
+type jsonDeclaration struct {
+	Host               string         `json:"host"`
+	Categories         []jsonCategory `json:"categories"`
+	Unclassified       []jsonCookie   `json:"unclassified"`
+	UnknownScriptHosts []Host         `json:"unknown_script_hosts"`
+}
+
+type jsonCategory struct {
+	Category string        `json:"category"`
+	Cookies  []jsonCookie  `json:"cookies"`
+	Services []jsonService `json:"services"`
+}
+
+type jsonCookie struct {
+	Name       string     `json:"name"`
+	Provider   string     `json:"provider"`
+	Purpose    string     `json:"purpose"`
+	Service    string     `json:"service,omitempty"`
+	Lifetime   string     `json:"lifetime"`
+	ThirdParty bool       `json:"third_party"`
+	Observed   bool       `json:"observed"`
+	HTTPOnly   *bool      `json:"http_only,omitempty"`
+	Secure     *bool      `json:"secure,omitempty"`
+	SameSite   []string   `json:"same_site,omitempty"`
+	FirstSeen  *time.Time `json:"first_seen,omitempty"`
+	LastSeen   *time.Time `json:"last_seen,omitempty"`
+}
+
+type jsonService struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	Provider   string    `json:"provider"`
+	Purpose    string    `json:"purpose"`
+	PrivacyURL string    `json:"privacy_url,omitempty"`
+	Pages      int64     `json:"pages"`
+	FirstSeen  time.Time `json:"first_seen"`
+	LastSeen   time.Time `json:"last_seen"`
+}
+
+// DeclarationJSON returns the declaration for ?format=json. Its shape, whose
+// field names are stable:
+//
+//	{
+//	  "host": "example.com",
+//	  "categories": [                       // always necessary, preferences, analytics, marketing
+//	    {
+//	      "category": "analytics",
+//	      "cookies": [{
+//	        "name": "_ga_*",                // catalog pattern, or the exact name
+//	        "provider": "Google Ireland Limited",
+//	        "purpose": "…",                 // English, from the catalog
+//	        "service": "google-analytics",  // omitted when no service sets it
+//	        "lifetime": "2y",               // "session", or <n><m|h|d|w|mo|y>; "" unknown
+//	        "third_party": false,
+//	        "observed": true,               // seen in a Set-Cookie; false: from the catalog entry of a service found in pages
+//	        "http_only": false, "secure": true, "same_site": ["lax"],  // observed only
+//	        "first_seen": "2025-…Z", "last_seen": "2025-…Z"           // observed only
+//	      }],
+//	      "services": [{"id", "name", "provider", "purpose", "privacy_url", "pages", "first_seen", "last_seen"}]
+//	    }
+//	  ],
+//	  "unclassified": [ cookies as above, without service ],
+//	  "unknown_script_hosts": [{"host", "pages", "first_seen", "last_seen"}]
+//	}
+//
+// Lists are never null and are sorted by name.
+func DeclarationJSON(site Site, cat *catalog.Catalog) ([]byte, error) {
+	d := declare(site, cat)
+	out := jsonDeclaration{
+		Host:               site.Host,
+		Categories:         make([]jsonCategory, 0, len(declCategories)),
+		Unclassified:       make([]jsonCookie, 0, len(d.unclassified)),
+		UnknownScriptHosts: d.unknownHosts,
+	}
+	if out.UnknownScriptHosts == nil {
+		out.UnknownScriptHosts = []Host{}
+	}
+	for _, c := range declCategories {
+		jc := jsonCategory{Category: c.String(), Cookies: []jsonCookie{}, Services: []jsonService{}}
+		for _, r := range d.cookies[c] {
+			jc.Cookies = append(jc.Cookies, r.json())
+		}
+		for _, s := range d.services[c] {
+			jc.Services = append(jc.Services, jsonService{
+				ID: s.svc.ID, Name: s.svc.Name, Provider: s.svc.Provider, Purpose: s.svc.Purpose,
+				PrivacyURL: s.svc.PrivacyURL, Pages: s.tracker.Pages,
+				FirstSeen: s.tracker.FirstSeen, LastSeen: s.tracker.LastSeen,
+			})
+		}
+		out.Categories = append(out.Categories, jc)
+	}
+	for _, r := range d.unclassified {
+		out.Unclassified = append(out.Unclassified, r.json())
+	}
+	return json.Marshal(out)
+}
+
+func (r declCookie) json() jsonCookie {
+	j := jsonCookie{
+		Name: r.name, Provider: r.provider, Purpose: r.purpose, Service: r.service,
+		Lifetime: r.lifetime, ThirdParty: r.thirdParty, Observed: r.observed != nil,
+	}
+	if c := r.observed; c != nil {
+		httpOnly, secure := c.HTTPOnly, c.Secure
+		first, last := c.FirstSeen, c.LastSeen
+		j.HTTPOnly, j.Secure, j.SameSite = &httpOnly, &secure, c.SameSite
+		j.FirstSeen, j.LastSeen = &first, &last
+	}
+	return j
+}

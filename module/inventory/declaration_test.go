@@ -1,0 +1,395 @@
+package inventory
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/samtykke/caddy-consent/module/banner"
+	"github.com/samtykke/caddy-consent/module/catalog"
+)
+
+// hostile is a cookie name an upstream may send: a Set-Cookie name can hold
+// anything but ";" and "=".
+const hostile = `</td></tr></table><script>alert(1)</script>"'&lt&`
+
+// declSite is a WordPress site with analytics, a YouTube embed, Tag Manager,
+// and two cookies no rule knows.
+func declSite(t testing.TB) Site {
+	t.Helper()
+	inv := newInv(t, Options{})
+	inv.ObserveSetCookie("www.example.com", []string{
+		"wordpress_logged_in_0123456789abcdef0123456789abcdef=v; path=/; secure; HttpOnly",
+		"wordpress_test_cookie=WP%20Cookie%20check; path=/; secure",
+		"_ga=GA1.1.1.1; Max-Age=63072000; Path=/; SameSite=Lax",
+		hostile + "=v",
+		"kjøpskurv_ønske=1; Max-Age=1209600",
+	}, t0)
+	cat := catalog.Default()
+	inv.ObservePage("www.example.com", []*catalog.Service{
+		cat.Service("google-analytics"), cat.Service("youtube"), cat.Service("google-tag-manager"),
+	}, []string{"cdn.unknown.example"}, t0)
+	return inv.Snapshot("www.example.com")
+}
+
+func parse(t *testing.T, out []byte, fragment bool) *html.Node {
+	t.Helper()
+	if fragment {
+		ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+		nodes, err := html.ParseFragment(bytes.NewReader(out), ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range nodes {
+			ctx.AppendChild(n)
+		}
+		return ctx
+	}
+	doc, err := html.Parse(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func all(n *html.Node, tag string) []*html.Node {
+	var out []*html.Node
+	for d := range n.Descendants() {
+		if d.Type == html.ElementNode && d.Data == tag {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	for d := range n.Descendants() {
+		if d.Type == html.TextNode {
+			b.WriteString(d.Data)
+		}
+	}
+	return b.String()
+}
+
+func attrOf(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+// rows maps the name in the first cell of every table row (the <code> of a
+// cookie, or the whole cell of a service row) to all its cells.
+func rows(n *html.Node) map[string][]string {
+	out := map[string][]string{}
+	for _, tr := range all(n, "tr") {
+		var cells []string
+		for _, td := range all(tr, "td") {
+			cells = append(cells, textOf(td))
+		}
+		if len(cells) == 0 {
+			continue
+		}
+		key := cells[0]
+		if code := all(tr, "code"); len(code) > 0 {
+			key = textOf(code[0])
+		}
+		out[key] = cells
+	}
+	return out
+}
+
+func checkASCII(t *testing.T, out []byte) {
+	t.Helper()
+	for i, c := range out {
+		if c >= 0x80 {
+			t.Fatalf("byte %d is %#x: output must be ASCII; context %q", i, c, out[max(0, i-40):min(len(out), i+40)])
+		}
+	}
+}
+
+func TestDeclarationHTMLLanguages(t *testing.T) {
+	site := declSite(t)
+	for _, lang := range []string{"nb", "sv", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			out := DeclarationHTML(site, catalog.Default(), lang, false, "/personvern")
+			checkASCII(t, out)
+			doc := parse(t, out, false)
+			if h := all(doc, "html")[0]; !slices.Contains(h.Attr, html.Attribute{Key: "lang", Val: lang}) {
+				t.Errorf("<html> attributes %v, want lang=%s", h.Attr, lang)
+			}
+			if got, want := textOf(all(doc, "title")[0]), banner.Text(lang, "declaration_title", nil); got != want {
+				t.Errorf("title %q, want %q", got, want)
+			}
+			h1 := all(doc, "h1")
+			if len(h1) != 1 || textOf(h1[0]) != banner.Text(lang, "declaration_title", nil) {
+				t.Errorf("h1 = %v, want the declaration title", h1)
+			}
+			var h2 []string
+			for _, h := range all(doc, "h2") {
+				h2 = append(h2, textOf(h))
+			}
+			want := []string{
+				banner.Text(lang, "category_necessary", nil), banner.Text(lang, "category_preferences", nil),
+				banner.Text(lang, "category_analytics", nil), banner.Text(lang, "category_marketing", nil),
+				"Not yet classified", // no translation yet: English, marked lang=en
+			}
+			if !slices.Equal(h2, want) {
+				t.Errorf("h2 = %q\nwant %q", h2, want)
+			}
+			if l, _ := attrOf(all(doc, "h2")[4], "lang"); l != "en" && lang != "en" {
+				t.Errorf("the English stand-in heading has lang %q, want en", l)
+			}
+			var th []string
+			for _, h := range all(all(doc, "table")[0], "th") {
+				th = append(th, textOf(h))
+			}
+			wantTH := []string{
+				banner.Text(lang, "col_name", nil), banner.Text(lang, "col_provider", nil), banner.Text(lang, "col_purpose", nil),
+				banner.Text(lang, "col_lifetime", nil), banner.Text(lang, "col_type", nil),
+			}
+			if !slices.Equal(th, wantTH) {
+				t.Errorf("columns %q, want %q", th, wantTH)
+			}
+			r := rows(doc)
+			first, third := banner.Text(lang, "first_party", nil), banner.Text(lang, "third_party", nil)
+			checks := []struct {
+				name     string
+				provider string
+				lifetime string
+				party    string
+			}{
+				// Observed: lifetime from Max-Age (2 years, which browsers
+				// cap at 400 days), first party.
+				{"_ga", "Google Ireland Limited", banner.FormatLifetime(lang, "13mo"), first},
+				{"wordpress_logged_in_*", "WordPress (set by this site)", banner.FormatLifetime(lang, "session"), first},
+				// From the catalog: GA4's other cookie, set by script; its
+				// 2 years are capped like any other lifetime.
+				{"_ga_*", "Google Ireland Limited", banner.FormatLifetime(lang, "13mo"), first},
+				// From the catalog: YouTube's cookies live on youtube.com.
+				{"VISITOR_INFO1_LIVE", "Google Ireland Limited", banner.FormatLifetime(lang, "6mo"), third},
+				{"YSC", "Google Ireland Limited", banner.FormatLifetime(lang, "session"), third},
+				// A service that sets no known cookie gets a row of its own.
+				{"Google Tag Manager", "Google Ireland Limited", "\u2014", third},
+				// Unknown: provider is the site, lifetime as seen.
+				{"kjøpskurv_ønske", "www.example.com", banner.FormatLifetime(lang, "14d"), first},
+				{hostile, "www.example.com", banner.FormatLifetime(lang, "session"), first},
+			}
+			for _, c := range checks {
+				cells, ok := r[c.name]
+				if !ok {
+					t.Errorf("no row for %q", c.name)
+					continue
+				}
+				if cells[1] != c.provider || cells[3] != c.lifetime || cells[4] != c.party {
+					t.Errorf("row %q = %q, want provider %q, lifetime %q, %q", c.name, cells, c.provider, c.lifetime, c.party)
+				}
+			}
+			if p := r["_ga"][2]; p != catalog.Default().MatchCookie("_ga").Purpose {
+				t.Errorf("_ga purpose %q, want the catalog's", p)
+			}
+			// The service that sets a cookie is named beside it.
+			if got := r["VISITOR_INFO1_LIVE"][0]; got != "VISITOR_INFO1_LIVEYouTube" {
+				t.Errorf("VISITOR_INFO1_LIVE name cell %q, want the cookie and YouTube", got)
+			}
+			if got := r[hostile][0]; got != hostile {
+				t.Errorf("unknown cookie name cell %q, want the name alone", got)
+			}
+			if len(all(doc, "script")) != 0 {
+				t.Error("a hostile cookie name became a <script> element")
+			}
+			links := all(doc, "a")
+			if len(links) != 1 || textOf(links[0]) != banner.Text(lang, "policy_link", nil) {
+				t.Errorf("links %v, want one to the privacy policy", links)
+			} else if href, _ := attrOf(links[0], "href"); href != "/personvern" {
+				t.Errorf("policy link href %q", href)
+			}
+		})
+	}
+}
+
+func TestDeclarationHTMLEmbed(t *testing.T) {
+	out := DeclarationHTML(declSite(t), catalog.Default(), "nb", true, "/personvern")
+	checkASCII(t, out)
+	if !bytes.HasPrefix(out, []byte(`<section data-consent-declaration lang="nb"`)) || !bytes.HasSuffix(out, []byte(`</section>`)) {
+		t.Errorf("fragment starts %q and ends %q", out[:min(60, len(out))], out[max(0, len(out)-20):])
+	}
+	root := parse(t, out, true)
+	for _, tag := range []string{"html", "head", "style", "h1", "a", "script"} {
+		if n := all(root, tag); len(n) != 0 {
+			t.Errorf("fragment holds <%s>", tag)
+		}
+	}
+	if h := all(root, "h2"); len(h) != 1 || textOf(h[0]) != banner.Text("nb", "declaration_title", nil) {
+		t.Errorf("fragment title: %v", h)
+	}
+	if n := len(all(root, "h3")); n != 5 {
+		t.Errorf("%d category headings (h3), want 5", n)
+	}
+}
+
+func TestDeclarationHTMLEdges(t *testing.T) {
+	empty := Site{Host: "example.com"}
+	t.Run("unsafe policy url", func(t *testing.T) {
+		for _, u := range []string{"javascript:alert(1)", "//evil.example/", "data:text/html,x", " /x", ""} {
+			out := DeclarationHTML(empty, catalog.Default(), "en", false, u)
+			if bytes.Contains(out, []byte("<a")) {
+				t.Errorf("policy URL %q became a link", u)
+			}
+		}
+	})
+	t.Run("unknown language renders English", func(t *testing.T) {
+		out := DeclarationHTML(empty, catalog.Default(), `xx"><script>`, true, "")
+		if !bytes.HasPrefix(out, []byte(`<section data-consent-declaration lang="en"`)) {
+			t.Errorf("got %q", out[:60])
+		}
+	})
+	t.Run("empty site", func(t *testing.T) {
+		doc := parse(t, DeclarationHTML(empty, catalog.Default(), "en", false, ""), false)
+		if n := len(all(doc, "table")); n != 0 {
+			t.Errorf("%d tables for a site with nothing seen", n)
+		}
+		if n := len(all(doc, "h2")); n != 4 {
+			t.Errorf("%d category headings, want the four categories and no unclassified section", n)
+		}
+		if n := strings.Count(textOf(doc), banner.Text("en", "declaration_empty", nil)); n != 4 {
+			t.Errorf("%d categories say nothing was seen, want 4", n)
+		}
+	})
+	t.Run("nil catalog", func(t *testing.T) {
+		out := DeclarationHTML(declSite(t), nil, "en", false, "")
+		if !bytes.Contains(out, []byte("<code>_ga</code>")) {
+			t.Error("the rows the snapshot carries need no catalog")
+		}
+	})
+}
+
+func TestDeclarationJSON(t *testing.T) {
+	data, err := DeclarationJSON(declSite(t), catalog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Host       string `json:"host"`
+		Categories []struct {
+			Category string                       `json:"category"`
+			Cookies  []map[string]json.RawMessage `json:"cookies"`
+			Services []map[string]json.RawMessage `json:"services"`
+		} `json:"categories"`
+		Unclassified       []map[string]json.RawMessage `json:"unclassified"`
+		UnknownScriptHosts []map[string]json.RawMessage `json:"unknown_script_hosts"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		t.Fatalf("%v in %s", err, data)
+	}
+	if d.Host != "www.example.com" {
+		t.Errorf("host %q", d.Host)
+	}
+	var cats []string
+	for _, c := range d.Categories {
+		cats = append(cats, c.Category)
+		if c.Cookies == nil || c.Services == nil {
+			t.Errorf("%s: null list", c.Category)
+		}
+	}
+	if strings.Join(cats, ",") != "necessary,preferences,analytics,marketing" {
+		t.Errorf("categories %v", cats)
+	}
+	find := func(list []map[string]json.RawMessage, name string) map[string]string {
+		for _, c := range list {
+			var n string
+			json.Unmarshal(c["name"], &n)
+			if n == name {
+				out := map[string]string{}
+				for k, v := range c {
+					out[k] = string(v)
+				}
+				return out
+			}
+		}
+		t.Errorf("no cookie %q", name)
+		return nil
+	}
+	ga := find(d.Categories[2].Cookies, "_ga")
+	want := map[string]string{
+		"name": `"_ga"`, "provider": `"Google Ireland Limited"`, "service": `"google-analytics"`, "lifetime": `"13mo"`,
+		"third_party": "false", "observed": "true", "http_only": "false", "secure": "false", "same_site": `["lax"]`,
+		"first_seen": `"2025-03-01T12:00:00Z"`, "last_seen": `"2025-03-01T12:00:00Z"`,
+	}
+	for k, v := range want {
+		if ga[k] != v {
+			t.Errorf("_ga %s = %s, want %s", k, ga[k], v)
+		}
+	}
+	if _, ok := ga["purpose"]; !ok {
+		t.Error("_ga has no purpose")
+	}
+	ysc := find(d.Categories[3].Cookies, "YSC")
+	if ysc["observed"] != "false" || ysc["third_party"] != "true" || ysc["lifetime"] != `"session"` {
+		t.Errorf("YSC = %v, want from the catalog, third party, session", ysc)
+	}
+	if _, ok := ysc["first_seen"]; ok {
+		t.Error("a catalog row carries observation times")
+	}
+	if h := find(d.Unclassified, hostile); h != nil && h["lifetime"] != `"session"` {
+		t.Errorf("hostile unclassified cookie = %v", h)
+	}
+	var services []string
+	for _, s := range d.Categories[3].Services {
+		var id string
+		json.Unmarshal(s["id"], &id)
+		services = append(services, id)
+	}
+	if strings.Join(services, ",") != "google-tag-manager,youtube" {
+		t.Errorf("marketing services %v", services)
+	}
+	if len(d.UnknownScriptHosts) != 1 || string(d.UnknownScriptHosts[0]["host"]) != `"cdn.unknown.example"` {
+		t.Errorf("unknown script hosts %v", d.UnknownScriptHosts)
+	}
+
+	empty, err := DeclarationJSON(Site{Host: "example.com"}, catalog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(empty, []byte("null")) {
+		t.Errorf("empty declaration holds null: %s", empty)
+	}
+}
+
+func TestLifetimeString(t *testing.T) {
+	tests := []struct {
+		secs int64
+		want string
+	}{
+		{63072000, "2y"},
+		{63072000 - 5, "2y"}, // Expires jitter
+		{400 * 86400, "13mo"},
+		{90 * 86400, "3mo"},
+		{14 * 86400, "14d"},
+		{86400, "1d"},
+		{3600, "1h"},
+		{1800, "30m"},
+		{59, "1m"},
+		{1, "1m"},
+		{100 * 3600, "4d"},
+	}
+	for _, tt := range tests {
+		got := lifetimeString(tt.secs)
+		if got != tt.want {
+			t.Errorf("lifetimeString(%d) = %q, want %q", tt.secs, got, tt.want)
+		}
+		if _, ok := catalog.ParseLifetime(got); !ok {
+			t.Errorf("lifetimeString(%d) = %q is not a catalog lifetime", tt.secs, got)
+		}
+	}
+}

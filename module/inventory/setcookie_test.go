@@ -1,0 +1,74 @@
+package inventory
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseSetCookie(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		line string
+		want SetCookie
+	}{
+		{"a=b", SetCookie{Name: "a", Session: true}},
+		{" a = b ; HttpOnly ; SECURE; samesite = Strict", SetCookie{Name: "a", HTTPOnly: true, Secure: true, SameSite: "strict", Session: true}},
+		{"a=b; SameSite=Lax; SameSite=bogus", SetCookie{Name: "a", Session: true}},
+		{"a=b; Max-Age=3600", SetCookie{Name: "a", Lifetime: time.Hour}},
+		{"a=b; Max-Age=0", SetCookie{Name: "a", Delete: true}},
+		{"a=b; Max-Age=-1", SetCookie{Name: "a", Delete: true}},
+		{"a=b; Max-Age=1e3", SetCookie{Name: "a", Session: true}}, // malformed: ignored
+		{"a=b; Max-Age=1e3; Expires=Sun, 02 Mar 2025 12:00:00 GMT", SetCookie{Name: "a", Lifetime: 24 * time.Hour}},
+		{"a=b; Expires=Sun, 02 Mar 2025 12:00:00 GMT; Max-Age=60", SetCookie{Name: "a", Lifetime: time.Minute}}, // Max-Age wins
+		{"a=b; Expires=Sat, 01 Mar 2025 11:59:59 GMT", SetCookie{Name: "a", Delete: true}},
+		{"a=b; Expires=not a date", SetCookie{Name: "a", Session: true}},
+		{"a=b; Max-Age=999999999999999999999999", SetCookie{Name: "a", Lifetime: MaxLifetime}},
+		{"a=b; Expires=Fri, 31 Dec 9999 23:59:59 GMT", SetCookie{Name: "a", Lifetime: MaxLifetime}},
+		{"a=b; Domain=.Example.com; Path=/shop?id=42#x", SetCookie{Name: "a", Domain: "Example.com", Path: "/shop", Session: true}},
+		{"a=b; Domain=; Path=relative", SetCookie{Name: "a", Session: true}},
+		{"a=b; Path=/one; Path=", SetCookie{Name: "a", Session: true}}, // the last one counts
+		{"novalue", SetCookie{Name: "", Session: true}},
+		{"=v; Secure", SetCookie{Name: "", Secure: true, Session: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			if got := ParseSetCookie(tt.line, now); got != tt.want {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseCookieDate(t *testing.T) {
+	want := time.Date(1994, 11, 6, 8, 49, 37, 0, time.UTC)
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{"Sun, 06 Nov 1994 08:49:37 GMT", true},   // RFC 1123
+		{"Sunday, 06-Nov-94 08:49:37 GMT", true},  // RFC 850
+		{"Sun Nov  6 08:49:37 1994", true},        // asctime
+		{"6 November 1994 8:49:37", true},         // any order, long month
+		{"1994-nov-06 08:49:37", true},            // ISO-ish with a month name
+		{"Sun, 06 Nov 1994 08:49:37.123Z", true},  // trailing junk after the seconds
+		{"Sun, 06 Nov 1994 08:49", false},         // no seconds
+		{"Sun, 31 Nov 1994 08:49:37 GMT", false},  // no such day
+		{"Sun, 06 Nov 1600 08:49:37 GMT", false},  // before 1601
+		{"Sun, 06 Nov 1994 24:00:00 GMT", false},  // hour 24
+		{"Sun, 06 Nov 1994 08:60:00 GMT", false},  // minute 60
+		{"Sun, 006 Nov 1994 08:49:37 GMT", false}, // three-digit day is no day, and the year is taken
+		{"", false},
+	}
+	for _, tt := range tests {
+		got, ok := parseCookieDate(tt.in)
+		if ok != tt.ok || ok && !got.Equal(want) {
+			t.Errorf("parseCookieDate(%q) = %v, %v; want %v", tt.in, got, ok, tt.ok)
+		}
+	}
+	// Two-digit years: 70-99 are 19xx, 00-69 are 20xx.
+	for in, year := range map[string]int{"1 jan 69 00:00:00": 2069, "1 jan 70 00:00:00": 1970} {
+		if got, ok := parseCookieDate(in); !ok || got.Year() != year {
+			t.Errorf("%q: %v, %v; want year %d", in, got, ok, year)
+		}
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package iplog
+
+const raceEnabled = false
