@@ -163,7 +163,9 @@ func page(t *testing.T, base, cookie string, hdr map[string]string) (*http.Respo
 }
 
 // Which trackers a page still loads.
-func loadsGA(body string) bool { return strings.Contains(body, `<script async src="https://www.googletagmanager.com`) }
+func loadsGA(body string) bool {
+	return strings.Contains(body, `<script async src="https://www.googletagmanager.com`)
+}
 func loadsPixel(body string) bool {
 	return strings.Contains(body, `<img height="1" width="1" style="display:none" src="https://www.facebook.com/tr`)
 }
