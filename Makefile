@@ -6,9 +6,9 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 PKGS    := ./...
 
-.PHONY: test deps deps-apt deps-npm fmt-check vet unit demo bench fuzz clean
+.PHONY: test deps deps-apt deps-npm fmt-check vet unit e2e demo bench fuzz clean
 
-test: deps fmt-check vet unit
+test: deps fmt-check vet unit e2e
 
 deps: deps-apt deps-npm
 	$(GO) mod download
@@ -35,6 +35,18 @@ vet:
 
 unit:
 	$(GO) test -race -timeout 30m $(PKGS)
+
+# A real WordPress from Debian (mariadb, php-fpm) behind the module, driven by
+# headless Chromium. setup.sh is idempotent and starts private daemons (no
+# systemd); teardown always runs and the recipe keeps the test's exit status.
+E2E_TIMEOUT ?= 10m
+
+e2e: deps-apt
+	@$(SUDO) bash e2e/setup.sh || { $(SUDO) bash e2e/teardown.sh; exit 1; }; \
+	status=0; \
+	$(SUDO) env "PATH=$$PATH" $(GO) test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) ./e2e/ || status=$$?; \
+	$(SUDO) bash e2e/teardown.sh; \
+	exit $$status
 
 # The demo of the README: http://localhost:8080
 demo:

@@ -44,7 +44,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 		chmod 755 /usr/sbin/policy-rc.d
 		made_policy=1
 	fi
-	trap '[ -n "$made_policy" ] && rm -f /usr/sbin/policy-rc.d' EXIT
+	trap 'if [ -n "$made_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi' EXIT
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	# wordpress depends on an httpd and on libapache2-mod-php | php; apt picks
@@ -186,9 +186,10 @@ fi
 
 # --- install WordPress and the test content ---------------------------------
 
-post_id=$(WORDPRESS_CONFIG=$config_name HTTP_HOST=127.0.0.1 \
+post=$(WORDPRESS_CONFIG=$config_name HTTP_HOST=127.0.0.1 \
 	php -d display_errors=stderr "$here/wordpress/install.php" "$admin_user" "$ADMIN_PASSWORD") ||
 	die "installing WordPress failed"
+read -r post_id post_path <<<"$post"
 
 tmp=$(mktemp "$dir/.state-XXXXXX")
 cat >"$tmp" <<STATE
@@ -204,7 +205,8 @@ CONSENT_WP_DB_PASSWORD=$DB_PASSWORD
 CONSENT_WP_ADMIN_USER=$admin_user
 CONSENT_WP_ADMIN_PASSWORD=$ADMIN_PASSWORD
 CONSENT_WP_POST_ID=$post_id
+CONSENT_WP_POST_PATH=$post_path
 STATE
 chmod 600 "$tmp"
 mv -f "$tmp" "$dir/state.env"
-log "WordPress ready: state in $dir/state.env (post $post_id)"
+log "WordPress ready: state in $dir/state.env (post $post_id at $post_path)"

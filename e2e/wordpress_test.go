@@ -1,15 +1,5 @@
 //go:build e2e
 
-// Package e2e proves caddy-consent on a real WordPress: Debian's wordpress
-// package on php-fpm and MariaDB (brought up by setup.sh), a real Caddy with
-// the consent module in front of php_fastcgi, and headless Chromium as the
-// visitor. Nothing leaves the machine: tracker requests the browser attempts
-// fail on DNS, which is what the test counts.
-//
-// Run it with `make e2e`, as root: setup.sh installs packages and starts
-// daemons. The test runs setup.sh itself when WordPress is not up, and then
-// also tears it down at the end; a WordPress that was already up (state file
-// in $CONSENT_E2E_DIR, default /tmp/consent-e2e) is left running.
 package e2e
 
 import (
@@ -60,19 +50,21 @@ type wordpress struct {
 	AdminUser     string
 	AdminPassword string
 	PostID        string // the post with the YouTube embed and comments open
+	PostPath      string // its pretty permalink, e.g. /consent-e2e-video/
 }
 
 var wp *wordpress
 
 func TestMain(m *testing.M) {
+	code := 1
 	w, startedHere, err := bringUp()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
-		os.Exit(1)
+	} else {
+		wp = w
+		code = m.Run()
 	}
-	wp = w
-	code := m.Run()
-	if startedHere {
+	if startedHere { // also after a failed setup.sh: it may have started daemons
 		if err := run("teardown.sh"); err != nil {
 			fmt.Fprintf(os.Stderr, "e2e: teardown: %v\n", err)
 			code = 1
@@ -89,7 +81,7 @@ func stateDir() string {
 }
 
 // bringUp returns the running WordPress, running setup.sh first when it is
-// not up; startedHere says whether it did.
+// not up; startedHere says whether it ran setup.sh, successfully or not.
 func bringUp() (*wordpress, bool, error) {
 	if w, err := readState(); err == nil && w.up() == nil {
 		return w, false, nil
@@ -99,7 +91,7 @@ func bringUp() (*wordpress, bool, error) {
 	}
 	start := time.Now()
 	if err := run("setup.sh"); err != nil {
-		return nil, false, fmt.Errorf("setup.sh: %v", err)
+		return nil, true, fmt.Errorf("setup.sh: %v", err)
 	}
 	fmt.Fprintf(os.Stderr, "e2e: setup.sh took %v\n", time.Since(start).Round(time.Second))
 	w, err := readState()
@@ -143,10 +135,10 @@ func readState() (*wordpress, error) {
 		DBSocket: kv["CONSENT_WP_DB_SOCKET"], DBName: kv["CONSENT_WP_DB_NAME"],
 		DBUser: kv["CONSENT_WP_DB_USER"], DBPassword: kv["CONSENT_WP_DB_PASSWORD"],
 		AdminUser: kv["CONSENT_WP_ADMIN_USER"], AdminPassword: kv["CONSENT_WP_ADMIN_PASSWORD"],
-		PostID: kv["CONSENT_WP_POST_ID"],
+		PostID: kv["CONSENT_WP_POST_ID"], PostPath: kv["CONSENT_WP_POST_PATH"],
 	}
 	for k, v := range map[string]string{"root": w.Root, "content": w.ContentParent, "config": w.Config,
-		"fpm": w.FPM, "db socket": w.DBSocket, "db": w.DBName, "admin": w.AdminUser, "post": w.PostID} {
+		"fpm": w.FPM, "db socket": w.DBSocket, "db": w.DBName, "admin": w.AdminUser, "post": w.PostID, "post path": w.PostPath} {
 		if v == "" {
 			return nil, fmt.Errorf("%s: no %s", path, k)
 		}
@@ -181,6 +173,9 @@ func (w *wordpress) query(t *testing.T, sql string) []string {
 		}
 		t.Fatalf("mariadb %q: %v", sql, err)
 	}
+	if len(out) == 0 {
+		return nil
+	}
 	return strings.Split(strings.TrimRight(string(out), "\n"), "\n")
 }
 
@@ -214,7 +209,7 @@ func TestWordPress(t *testing.T) {
 	srv := testcaddy.Start(t, wp.caddyfile())
 	base := srv.URL(1)
 	home := base + "/"
-	post := base + "/?p=" + wp.PostID
+	post := base + wp.PostPath
 
 	t.Run("trackers blocked before consent", func(t *testing.T) {
 		b := browser.New(t)
@@ -275,10 +270,16 @@ func TestWordPress(t *testing.T) {
 	t.Run("reject all keeps trackers blocked", func(t *testing.T) {
 		b := browser.New(t)
 		b.Navigate(post)
+		b.WaitNetworkIdle(quiet)
+		b.Reset()
 		b.Click("[data-consent-action=reject-all]")
 		waitUntil(t, 10*time.Second, "the consent cookie after reject-all", func() bool {
 			return slices.Contains(cookieNames(b), "consent")
 		})
+		b.WaitNetworkIdle(quiet)
+		if reqs := b.RequestsTo(trackerHosts...); len(reqs) > 0 {
+			t.Errorf("clicking reject-all started trackers:\n%s", strings.Join(reqs, "\n"))
+		}
 		b.Navigate(post) // the reload: what a returning visitor gets
 		if bannerShown(t, b) {
 			t.Errorf("after reject-all and a reload, the banner is still shown")
@@ -295,12 +296,32 @@ func TestWordPress(t *testing.T) {
 		}
 	})
 
+	t.Run("without JavaScript the choice returns to the page", func(t *testing.T) {
+		b := browser.New(t, browser.JavaScriptDisabled())
+		b.Navigate(post)
+		if !bannerShown(t, b) {
+			t.Fatalf("without JavaScript, the banner's accept-all and reject-all are not both visible")
+		}
+		clickToNewPage(t, b, "[data-consent-action=reject-all]") // a plain form post, answered 303
+		var at string
+		b.Eval(`location.pathname + location.search`, &at)
+		if at != wp.PostPath {
+			t.Errorf("after reject-all without JavaScript the visitor is at %s, want back at %s", at, wp.PostPath)
+		}
+		if !slices.Contains(cookieNames(b), "consent") {
+			t.Errorf("no consent cookie after reject-all without JavaScript: %v", cookieNames(b))
+		}
+		if bannerShown(t, b) {
+			t.Errorf("after reject-all without JavaScript, the banner is still shown")
+		}
+	})
+
 	t.Run("admin logs in through the bypass", func(t *testing.T) {
 		b := browser.New(t)
 		b.Navigate(base + "/wp-login.php")
 		setValue(t, b, "#user_login", wp.AdminUser)
 		setValue(t, b, "#user_pass", wp.AdminPassword)
-		b.Click("#wp-submit")
+		clickToNewPage(t, b, "#wp-submit")
 		waitPage(t, b, 15*time.Second, "the dashboard after logging in",
 			`location.pathname.startsWith("/wp-admin/") && !!document.querySelector("#wpadminbar") && document.readyState === "complete"`)
 		var title string
@@ -311,13 +332,17 @@ func TestWordPress(t *testing.T) {
 		// No consent was given: WordPress's own session cookies are necessary
 		// and pass the firewall. Over plain HTTP the auth cookie is
 		// wordpress_<hash>; wordpress_sec_<hash> is its HTTPS twin.
-		names := cookieNames(b)
-		for _, prefix := range []string{"wordpress_logged_in_", "wordpress_"} {
-			if !slices.ContainsFunc(names, func(n string) bool {
-				return strings.HasPrefix(n, prefix) && (prefix != "wordpress_" || !strings.HasPrefix(n, "wordpress_logged_in_") && n != "wordpress_test_cookie")
-			}) {
-				t.Errorf("no %s* cookie after login: %v", prefix, names)
+		var loggedIn, auth bool
+		for _, n := range cookieNames(b) {
+			switch {
+			case strings.HasPrefix(n, "wordpress_logged_in_"):
+				loggedIn = true
+			case strings.HasPrefix(n, "wordpress_") && n != "wordpress_test_cookie":
+				auth = true
 			}
+		}
+		if !loggedIn || !auth {
+			t.Errorf("after login, wordpress_logged_in_* present: %v, auth cookie wordpress_*: %v; cookies: %v", loggedIn, auth, cookieNames(b))
 		}
 		if present(t, b, "[data-consent-banner]") {
 			t.Errorf("the banner was injected into /wp-admin/, a bypass path")
@@ -341,7 +366,7 @@ func TestWordPress(t *testing.T) {
 		setValue(t, b, "#comment", text)
 		setValue(t, b, "#author", "E2E Visitor")
 		setValue(t, b, "#email", "visitor@example.invalid")
-		b.Click("#commentform [type=submit]")
+		clickToNewPage(t, b, "#commentform [type=submit]")
 		waitPage(t, b, 15*time.Second, "the comment on the post after submitting",
 			fmt.Sprintf(`document.readyState === "complete" && [...document.querySelectorAll(".comment-content")].some(e => e.textContent.includes(%s))`, jsString(text)))
 		rows := wp.query(t, fmt.Sprintf("SELECT comment_author_IP, comment_approved FROM wp_comments WHERE comment_content = '%s'", text))
@@ -441,6 +466,16 @@ func waitUntil(t *testing.T, limit time.Duration, what string, cond func() bool)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// clickToNewPage clicks sel and waits until another document has loaded. The
+// old one is marked first, so it cannot be mistaken for the new one.
+func clickToNewPage(t *testing.T, b *browser.Browser, sel string) {
+	t.Helper()
+	b.Eval(`document.documentElement.setAttribute("data-e2e-left", "")`, nil)
+	b.Click(sel)
+	waitPage(t, b, 15*time.Second, "a new page after clicking "+sel,
+		`document.readyState === "complete" && !document.documentElement.hasAttribute("data-e2e-left")`)
 }
 
 // waitPage waits until the boolean expression js holds in the page, across

@@ -1,7 +1,7 @@
 <?php
 /*
  * Installs the e2e WordPress from the command line, idempotently, and prints
- * the ID of the post with the embedded YouTube video.
+ * the ID and the path of the post with the embedded YouTube video.
  *
  * Run by e2e/setup.sh as:
  *   WORDPRESS_CONFIG=consent-e2e HTTP_HOST=127.0.0.1 php install.php <admin-user> <admin-password>
@@ -52,10 +52,15 @@ $options = array(
 	'comments_notify'              => 0,
 	'moderation_notify'            => 0,
 	'blog_public'                  => 0,
-	'permalink_structure'          => '',
 );
 foreach ($options as $name => $value) {
 	update_option($name, $value);
+}
+// Pretty permalinks, as most sites have; php_fastcgi's try_files routes them
+// to index.php. false: no .htaccess, Caddy needs none.
+if (get_option('permalink_structure') !== '/%postname%/') {
+	$GLOBALS['wp_rewrite']->set_permalink_structure('/%postname%/');
+	flush_rewrite_rules(false);
 }
 if (get_stylesheet() !== 'twentytwentyone') {
 	switch_theme('twentytwentyone');
@@ -97,4 +102,4 @@ if (strpos(get_post_field('post_content', $id), 'https://www.youtube.com/embed/'
 	fwrite(STDERR, "install: the post lost its iframe (kses?)\n");
 	exit(1);
 }
-echo $id, "\n";
+echo $id, ' ', wp_make_link_relative(get_permalink($id)), "\n";

@@ -125,11 +125,17 @@ type Browser struct {
 	dir    string          // --user-data-dir
 	output *capBuffer      // Chromium's stdout and stderr
 
-	mu       sync.Mutex
-	closed   bool
-	requests []string
-	pending  map[network.RequestID]pendingRequest
-	lastNet  time.Time
+	mu         sync.Mutex
+	closed     bool
+	requests   []loggedRequest
+	navigating bool // Navigate sent, its document not committed yet
+	pending    map[network.RequestID]pendingRequest
+	lastNet    time.Time
+}
+
+type loggedRequest struct {
+	url    string
+	loader cdp.LoaderID
 }
 
 // New starts a headless Chromium for t. It fails the test when Chromium is
@@ -270,7 +276,7 @@ func (b *Browser) onEvent(ev any) {
 	case *network.EventRequestWillBeSent:
 		// A redirect reuses the request ID and arrives here again with the
 		// new URL; both hops are attempts.
-		b.requests = append(b.requests, ev.Request.URL)
+		b.requests = append(b.requests, loggedRequest{url: ev.Request.URL, loader: ev.LoaderID})
 		b.pending[ev.RequestID] = pendingRequest{url: ev.Request.URL, loader: ev.LoaderID}
 		b.lastNet = time.Now()
 	case *network.EventLoadingFinished:
@@ -280,14 +286,21 @@ func (b *Browser) onEvent(ev any) {
 		delete(b.pending, ev.RequestID)
 		b.lastNet = time.Now()
 	case *page.EventFrameNavigated:
+		if ev.Frame.ParentID != "" {
+			return
+		}
 		// A new top-level document ends the old one's requests, and Chromium
 		// does not always report the end of each (its favicon fetch, say).
-		if ev.Frame.ParentID == "" {
-			for id, p := range b.pending {
-				if p.loader != ev.Frame.LoaderID {
-					delete(b.pending, id)
-				}
+		for id, p := range b.pending {
+			if p.loader != ev.Frame.LoaderID {
+				delete(b.pending, id)
 			}
+		}
+		// Requests the old page made while Navigate was under way are not
+		// this page's: drop them from the fresh log.
+		if b.navigating {
+			b.navigating = false
+			b.requests = slices.DeleteFunc(b.requests, func(r loggedRequest) bool { return r.loader != ev.Frame.LoaderID })
 		}
 	}
 }
@@ -356,12 +369,15 @@ func run[T any](b *Browser, what string, a chromedp.Action[T]) T {
 	return v
 }
 
-// Navigate loads url and waits for its load event. It empties the request log
-// first, so the log holds this page's requests. It returns the document's
+// Navigate loads url and waits for its load event. It starts a fresh request
+// log holding this page's requests only, and returns the document's
 // response.
 func (b *Browser) Navigate(url string) *network.Response {
 	b.t.Helper()
-	b.Reset()
+	b.mu.Lock()
+	b.requests = nil
+	b.navigating = true
+	b.mu.Unlock()
 	return run(b, "navigating to "+url, chromedp.NavigateResponse(url))
 }
 
@@ -498,11 +514,16 @@ const focusedJS = `(() => {
 })()`
 
 // Requests returns the URL of every request the page attempted since the
-// last Navigate or Reset, in order, including ones that failed on DNS.
+// last Navigate or Reset, in order, including ones that failed on DNS. A
+// page that navigates itself (a link, a reload) keeps adding to the log.
 func (b *Browser) Requests() []string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return slices.Clone(b.requests)
+	urls := make([]string, len(b.requests))
+	for i, r := range b.requests {
+		urls[i] = r.url
+	}
+	return urls
 }
 
 // RequestsTo returns the attempted requests whose host is one of hosts or a

@@ -16,6 +16,7 @@ import (
 // exchange is one request's consent state.
 type exchange struct {
 	r       *http.Request
+	path    string       // the path the visitor requested, where a choice returns to
 	state   policy.State // the visitor's recorded choice, valid when decided
 	decided bool         // the visitor made an explicit choice under this policy version
 	granted policy.Set   // what this request may use
@@ -68,7 +69,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 
 // readExchange works out what this request may use.
 func (h *Handler) readExchange(r *http.Request) *exchange {
-	ex := &exchange{r: r, sig: policy.ReadSignals(r.Header)}
+	ex := &exchange{r: r, sig: policy.ReadSignals(r.Header), path: r.URL.Path}
+	// The page's own path, as the visitor asked for it: php_fastcgi and
+	// rewrite change r.URL before the banner is rendered (to /index.php).
+	if orig, ok := r.Context().Value(caddyhttp.OriginalRequestCtxKey).(http.Request); ok && orig.URL != nil {
+		ex.path = orig.URL.Path
+	}
 	ex.state, ex.decided = h.codec.Read(r, h.version(r))
 	ex.granted, ex.reason = policy.Effective(ex.state, ex.decided, h.offered, ex.sig, h.gpc(), h.DNT)
 	return ex

@@ -8,16 +8,22 @@ import (
 	"github.com/samtykke/caddy-consent/module/catalog"
 )
 
-// attr is one attribute of a held tag, as offsets into the tag's bytes.
+// attr is an attribute of a held tag that the rewriter reads, as offsets into
+// the tag's bytes.
 type attr struct {
-	ns, ne int // name
-	vs, ve int // value, without quotes (empty when absent)
+	ns, ne int32 // name
+	vs, ve int32 // value, without quotes (empty when absent)
 	key    uint8
 }
 
-// parseAttrs lists the attributes of a complete tag t, starting at i (just
-// after the tag name). It makes the same decisions as scanAttrs.
-func parseAttrs(t []byte, i int, out []attr) []attr {
+// maxAttrs bounds the attributes kept per tag: a tag repeating src a thousand
+// times passes unchanged (and counts as an overflow) rather than cost memory.
+const maxAttrs = 64
+
+// parseAttrs lists the attributes with a key (lookupAttr) of a complete tag t,
+// starting at i (just after the tag name). It makes the same decisions as
+// scanAttrs. ok is false when there are more than maxAttrs of them.
+func parseAttrs(t []byte, i int, out []attr) (_ []attr, ok bool) {
 	n := len(t)
 	for i < n {
 		c := t[i]
@@ -28,16 +34,16 @@ func parseAttrs(t []byte, i int, out []attr) []attr {
 		if c == '>' {
 			break
 		}
-		a := attr{ns: i}
+		ns := i
 		i++ // the first byte is part of the name even if it is '='
 		for i < n && ctab[t[i]]&cAttrEnd == 0 {
 			i++
 		}
-		a.ne = i
+		ne := i
 		for i < n && ctab[t[i]]&cSpace != 0 {
 			i++
 		}
-		a.vs, a.ve = a.ne, a.ne
+		vs, ve := ne, ne
 		if i < n && t[i] == '=' {
 			i++
 			for i < n && ctab[t[i]]&cSpace != 0 {
@@ -50,23 +56,27 @@ func parseAttrs(t []byte, i int, out []attr) []attr {
 					if k < 0 {
 						k = n - i - 1
 					}
-					a.vs, a.ve = i+1, i+1+k
+					vs, ve = i+1, i+1+k
 					i += k + 2
 				case '>':
-					a.vs, a.ve = i, i
+					vs, ve = i, i
 				default:
-					a.vs = i
+					vs = i
 					for i < n && ctab[t[i]]&cUnqEnd == 0 {
 						i++
 					}
-					a.ve = i
+					ve = i
 				}
 			}
 		}
-		a.key = lookupAttr(t[a.ns:a.ne])
-		out = append(out, a)
+		if key := lookupAttr(t[ns:ne]); key != akOther {
+			if len(out) == maxAttrs {
+				return out, false
+			}
+			out = append(out, attr{int32(ns), int32(ne), int32(vs), int32(ve), key})
+		}
 	}
-	return out
+	return out, true
 }
 
 // unescape decodes character references in an attribute value with

@@ -15,7 +15,7 @@ func (r *Rewriter) startTagName() {
 	t.next, t.elem, t.opens = stData, tagOther, false
 	id := t.id
 	switch id {
-	case tagScript, tagIframe, tagImg, tagLink, tagEmbed, tagObject, tagSource:
+	case tagScript, tagIframe, tagImg, tagLink, tagEmbed, tagObject, tagSource, tagDiv:
 		// Classified in any namespace: a blocked svg <link> costs nothing, a
 		// missed HTML one would load.
 		if r.o.Classifier != nil {
@@ -232,7 +232,15 @@ func (r *Rewriter) element(end int) {
 	elem := t.elem
 	t.holding, t.elem = false, tagOther
 	tag := r.contiguous(t.tagStart, end)
-	r.attrs = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0])
+	if elem == tagDiv && !bytes.Contains(tag, []byte(rocketYouTube)) {
+		return // the only <div> that loads something
+	}
+	var ok bool
+	if r.attrs, ok = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0]); !ok {
+		t.elem = elem
+		r.overflowTag()
+		return
+	}
 	switch elem {
 	case tagHTML:
 		if a := r.first(akLang); a != nil {
@@ -265,8 +273,22 @@ func (r *Rewriter) element(end int) {
 		r.media(tag, end, loadsObject, KindObject)
 	case tagSource:
 		r.media(tag, end, loadsSource, KindSource)
+	case tagDiv:
+		// WP Rocket's lazy YouTube: its script finds the div by class and
+		// builds the thumbnail and the iframe from data-id and data-src.
+		// Renaming class hides the div from it.
+		block, svc, pre := r.classifyAttrs(tag, 1<<akDataSrc)
+		if pre {
+			r.prelude(t.tagStart)
+		}
+		if svc != nil {
+			r.neutralise(tag, end, svc, svc.Category, block|1<<akClass, KindIframe, 0)
+		}
 	}
 }
+
+// rocketYouTube is the class of WP Rocket's lazy YouTube placeholder.
+const rocketYouTube = "rll-youtube-player"
 
 // first returns the first attribute with key k (browsers use the first of
 // duplicates), or nil.
@@ -286,7 +308,7 @@ func (r *Rewriter) script(tag []byte, end int) {
 		r.prelude(r.tok.tagStart)
 	}
 	if svc != nil {
-		r.neutralise(tag, end, svc, svc.Category, block|1<<akType, KindScript, true)
+		r.neutralise(tag, end, svc, svc.Category, block|1<<akType, KindScript, asScript)
 		return
 	}
 	if r.first(akSrc) != nil || r.tok.next != stScript {
@@ -309,7 +331,11 @@ func (r *Rewriter) media(tag []byte, end int, loads uint32, kind Kind) {
 		r.prelude(r.tok.tagStart)
 	}
 	if svc != nil {
-		r.neutralise(tag, end, svc, svc.Category, block, kind, false)
+		var how uint8
+		if kind == KindIframe {
+			how = withPlaceholder
+		}
+		r.neutralise(tag, end, svc, svc.Category, block, kind, how)
 	}
 }
 
@@ -388,8 +414,8 @@ func (r *Rewriter) decideInline(bodyEnd int, overflow bool) {
 		}
 	}
 	tag := r.contiguous(t.tagStart, t.bodyStart)
-	r.attrs = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0])
-	r.neutralise(tag, t.bodyStart, svc, cat, 1<<akType, KindInline, true)
+	r.attrs, _ = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0]) // fit when the tag was held
+	r.neutralise(tag, t.bodyStart, svc, cat, 1<<akType, KindInline, asScript)
 }
 
 // inlineCategorizer is implemented by *catalog.Catalog: the categories of
@@ -398,14 +424,20 @@ type inlineCategorizer interface {
 	InlineCategories(script []byte) policy.Set
 }
 
+// How neutralise edits a tag.
+const (
+	asScript        uint8 = 1 << iota // insert type="text/plain"
+	withPlaceholder                   // insert the srcdoc placeholder
+)
+
 // neutralise writes tag (ending at offset end) with the attributes in rename
 // renamed to data-consent-<name> and the consent attributes inserted right
 // after the tag name; every other byte stays.
-func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat policy.Category, rename uint32, kind Kind, script bool) {
+func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat policy.Category, rename uint32, kind Kind, how uint8) {
 	t := &r.tok
 	ne := t.nameEnd - t.tagStart
 	out := append(r.out[:0], tag[:ne]...)
-	if script {
+	if how&asScript != 0 {
 		out = append(out, ` type="text/plain"`...)
 	}
 	out = append(out, ` data-consent-category="`...)
@@ -413,7 +445,7 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat polic
 	out = append(out, `" data-consent-service="`...)
 	out = appendEscaped(out, s.ID)
 	out = append(out, '"')
-	if kind == KindIframe && r.o.Placeholder != nil {
+	if how&withPlaceholder != 0 && r.o.Placeholder != nil {
 		if ph := r.o.Placeholder(&r.page, s); ph != nil {
 			out = append(out, ` srcdoc="`...)
 			out = appendEscaped(out, ph)
@@ -423,17 +455,17 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat polic
 	}
 	pos := ne
 	for i := range r.attrs {
-		if a := &r.attrs[i]; rename&(1<<a.key) != 0 && a.key != akOther {
-			if a.key == akDataRocketSrc { // WP Rocket's own prefix: data-consent-rocket-src
-				out = append(out, tag[pos:a.ns+len("data-")]...)
-				out = append(out, "consent-"...)
-				pos = a.ns + len("data-")
-				continue
-			}
-			out = append(out, tag[pos:a.ns]...)
-			out = append(out, "data-consent-"...)
-			pos = a.ns
+		a := &r.attrs[i]
+		if rename&(1<<a.key) == 0 || a.key == akOther {
+			continue
 		}
+		at, prefix := int(a.ns), "data-consent-"
+		if a.key == akDataRocketSrc { // WP Rocket's own prefix: data-consent-rocket-src
+			at, prefix = at+len("data-"), "consent-"
+		}
+		out = append(out, tag[pos:at]...)
+		out = append(out, prefix...)
+		pos = at
 	}
 	out = append(out, tag[pos:]...)
 	r.out = out

@@ -138,7 +138,7 @@ var diffN = 3000
 var inserted = regexp.MustCompile(`( type="text/plain")? data-consent-category="[a-z]+" data-consent-service="[a-z-]+"( srcdoc="[^"]*")?`)
 
 // renamed matches an attribute name the rewriter renamed.
-var renamed = regexp.MustCompile(`(?i)\bdata-consent-(src|srcset|href|imagesrcset|data|type|srcdoc|data-src|data-srcset|data-lazy-src|data-lazy-srcset)\b`)
+var renamed = regexp.MustCompile(`(?i)\bdata-consent-(src|srcset|href|imagesrcset|data|type|srcdoc|class|data-src|data-srcset|data-lazy-src|data-lazy-srcset)\b`)
 
 // unneutralise undoes the rewriter's edits, to prove they were the only ones.
 func unneutralise(out string) string {

@@ -34,6 +34,7 @@ const (
 	tagMglyph   // mglyph and malignmark stay MathML inside text integration points
 	tagP
 	tagBr
+	tagDiv
 	tagBreakout     // a non-void tag that ends foreign content (HTML §13.2.6.5)
 	tagBreakoutVoid // hr, meta: void and ending foreign content
 	tagVoid         // other void elements (no end tag, never open)
@@ -97,13 +98,15 @@ func lookupTag(name []byte) tagID {
 		return tagMathText
 	case "mglyph", "malignmark":
 		return tagMglyph
+	case "div":
+		return tagDiv
 	case "p":
 		return tagP
 	case "br":
 		return tagBr
 	case "hr", "meta":
 		return tagBreakoutVoid
-	case "b", "big", "blockquote", "center", "code", "dd", "div", "dl", "dt", "em",
+	case "b", "big", "blockquote", "center", "code", "dd", "dl", "dt", "em",
 		"h1", "h2", "h3", "h4", "h5", "h6", "head", "i", "li", "listing", "menu",
 		"nobr", "ol", "pre", "ruby", "s", "small", "span", "strong", "strike",
 		"sub", "sup", "table", "tt", "u", "ul", "var":
@@ -118,7 +121,7 @@ func lookupTag(name []byte) tagID {
 // <font> does so only with color, face or size (checked on its attributes).
 func breaksOutOfForeign(id tagID) bool {
 	switch id {
-	case tagBreakout, tagBreakoutVoid, tagP, tagBr, tagBody, tagImg, tagEmbed:
+	case tagBreakout, tagBreakoutVoid, tagDiv, tagP, tagBr, tagBody, tagImg, tagEmbed:
 		return true
 	}
 	return false
@@ -155,6 +158,7 @@ const (
 	akFace
 	akSize
 	akEncoding
+	akClass
 )
 
 // lookupAttr maps an attribute name (any case) to its key.
@@ -201,6 +205,8 @@ func lookupAttr(name []byte) uint8 {
 		return akSize
 	case "encoding":
 		return akEncoding
+	case "class":
+		return akClass
 	}
 	return akOther
 }

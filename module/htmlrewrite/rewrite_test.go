@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -132,6 +134,11 @@ func TestRewriteExact(t *testing.T) {
 			name: "lazy iframe",
 			in:   `<iframe src="about:blank" data-lazy-src="https://www.youtube.com/embed/x"></iframe>`,
 			want: `<iframe data-consent-category="marketing" data-consent-service="youtube" src="about:blank" data-consent-data-lazy-src="https://www.youtube.com/embed/x"></iframe>`,
+		},
+		{
+			name: "WP Rocket lazy YouTube",
+			in:   `<div class="rll-youtube-player" data-src="https://www.youtube.com/embed/x" data-id="x"></div><div class="other" data-src="https://www.youtube.com/embed/x"></div>`,
+			want: `<div data-consent-category="marketing" data-consent-service="youtube" data-consent-class="rll-youtube-player" data-consent-data-src="https://www.youtube.com/embed/x" data-id="x"></div><div class="other" data-src="https://www.youtube.com/embed/x"></div>`,
 		},
 		{
 			name: "tab and newline inside a URL",
@@ -398,6 +405,56 @@ func TestForeignContent(t *testing.T) {
 			}
 			if !tt.blocked && got != tt.in {
 				t.Errorf("changed:\n%s", got)
+			}
+		})
+	}
+}
+
+// Memory per response stays bounded by the caps whatever the input: what is
+// held never exceeds MaxTag+MaxInline, and nothing grows with the page.
+func TestMemoryBounded(t *testing.T) {
+	const mb = 10 << 20
+	inputs := map[string]string{
+		"inline script":       "<script>" + strings.Repeat("gtag(1);", mb/8) + "</script>",
+		"script attribute":    `<script src="https://www.googletagmanager.com/gtm.js" data-x="` + strings.Repeat("x", mb),
+		"img attribute":       `<img alt="` + strings.Repeat("x", mb) + `" src="https://www.facebook.com/tr">`,
+		"other attribute":     `<div title="` + strings.Repeat("<img src=x>", mb/11),
+		"tag name":            "<" + strings.Repeat("a", mb),
+		"comment":             "<!--" + strings.Repeat("-", mb),
+		"many attributes":     "<img " + strings.Repeat("src=https://www.facebook.com/tr ", 1000) + ">",
+		"nested svg":          strings.Repeat("<svg><g>", mb/8),
+		"many blocked":        strings.Repeat(`<img src="https://www.facebook.com/tr">`, mb/40),
+		"style":               "<style>" + strings.Repeat("a{}", mb/3),
+		"end tag attributes":  "</body " + strings.Repeat("a=b ", mb/4),
+		"script data escapes": "<script><!--" + strings.Repeat("<script>", mb/8),
+	}
+	// The real catalog: the fake classifier allocates on every call.
+	o := &Options{Classifier: catalog.Default(), Banner: func(*Page) []byte { return []byte("B") }}
+	limit := DefaultMaxTag + DefaultMaxInline + 64
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			r := New(io.Discard, o)
+			p := []byte(in)
+			runtime.ReadMemStats(&before)
+			for len(p) > 0 {
+				n := min(32<<10, len(p))
+				r.Write(p[:n])
+				p = p[n:]
+			}
+			r.Close()
+			runtime.ReadMemStats(&after)
+			if c := cap(r.hold); c > limit {
+				t.Errorf("hold grew to %d bytes", c)
+			}
+			if c := cap(r.out) + cap(r.dec); c > 3*DefaultMaxTag {
+				t.Errorf("tag buffers grew to %d bytes", c)
+			}
+			if c := cap(r.attrs); c > maxAttrs {
+				t.Errorf("%d attributes kept", c)
+			}
+			if a := after.TotalAlloc - before.TotalAlloc; a > 1<<20 {
+				t.Errorf("allocated %d bytes for a %d-byte response", a, len(in))
 			}
 		})
 	}

@@ -308,7 +308,7 @@ func (r *Rewriter) contiguous(a, b int) []byte {
 		return r.p[a-r.base : b-r.base]
 	}
 	if b > he {
-		r.hold = append(r.hold, r.p[he-r.base:b-r.base]...)
+		r.holdAppend(r.p[he-r.base : b-r.base])
 	}
 	return r.hold[a-r.holdBase : b-r.holdBase]
 }
@@ -328,9 +328,20 @@ func (r *Rewriter) settle() {
 	r.emitTo(keep)
 	if len(r.hold) == 0 {
 		r.holdBase = keep
-		r.hold = append(r.hold, r.p[keep-r.base:]...)
+		r.holdAppend(r.p[keep-r.base:])
 		return
 	}
 	he := r.holdBase + len(r.hold)
-	r.hold = append(r.hold, r.p[he-r.base:]...)
+	r.holdAppend(r.p[he-r.base:])
+}
+
+// holdAppend appends b to hold, growing it no further than the caps need:
+// append's doubling would leave up to twice that allocated.
+func (r *Rewriter) holdAppend(b []byte) {
+	if need := len(r.hold) + len(b); need > cap(r.hold) {
+		limit := r.o.MaxTag + r.o.MaxInline + 64
+		c := min(max(2*cap(r.hold), need), max(limit, need))
+		r.hold = append(make([]byte, 0, c), r.hold...)
+	}
+	r.hold = append(r.hold, b...)
 }

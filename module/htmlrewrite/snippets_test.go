@@ -84,6 +84,12 @@ func liveTrackers(t *testing.T, out string, c Classifier, granted policy.Set) (p
 			// A script cut off by the end of the document never runs (HTML
 			// §13.2.6.4.8, "already started"), and a src script ignores its body.
 			unterminated := n.Data == "script" && n.FirstChild != nil && strings.HasSuffix(out, n.FirstChild.Data)
+			// WP Rocket's script turns this div into a thumbnail and an iframe.
+			if n.Data == "div" && strings.Contains(attrs["class"], "rll-youtube-player") {
+				if s := c.MatchURL([]byte(attrs["data-src"])); live(s) {
+					problems = append(problems, fmt.Sprintf("live %s in <div class=rll-youtube-player>", s.ID))
+				}
+			}
 			if n.Data == "script" && runs && !hasSrc && !unterminated && n.FirstChild != nil {
 				if s := c.MatchInline([]byte(n.FirstChild.Data)); live(s) {
 					problems = append(problems, fmt.Sprintf("live inline %s in <script type=%q>", s.ID, typ))

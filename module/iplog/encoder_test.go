@@ -423,6 +423,7 @@ func TestUnmarshalCaddyfile(t *testing.T) {
 		{"both", `ip_truncate 0 128`, `{"ipv4_bits":0,"ipv6_bits":128}`, ""},
 		{"wrap", "ip_truncate 16 32 {\n\twrap console\n}", `{"wrap":{"format":"console"},"ipv4_bits":16,"ipv6_bits":32}`, ""},
 		{"wrap with options", "ip_truncate {\n\twrap json {\n\t\ttime_format iso8601\n\t}\n}", `{"wrap":{"format":"json","time_format":"iso8601"}}`, ""},
+		{"wrap filter", "ip_truncate 16 {\n\twrap filter {\n\t\trequest>headers>User-Agent delete\n\t}\n}", `{"wrap":{"fields":{"request\u003eheaders\u003eUser-Agent":{"filter":"delete"}},"format":"filter"},"ipv4_bits":16}`, ""},
 		{"too many args", `ip_truncate 1 2 3`, "", "wrong argument count or unexpected line ending after '3', at Testfile:1"},
 		{"ipv4 range", `ip_truncate 33`, "", `ip_truncate: ipv4_bits must be a number from 0 to 32, got "33", at Testfile:1`},
 		{"ipv6 range", `ip_truncate 24 129`, "", `ip_truncate: ipv6_bits must be a number from 0 to 128, got "129", at Testfile:1`},

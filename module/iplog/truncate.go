@@ -274,6 +274,9 @@ func parseV6(text string, encoded bool) (netip.Addr, bool) {
 			}
 			n++
 		}
+		if !looksV6(buf[:n]) {
+			return netip.Addr{}, false // before string() allocates
+		}
 		text = string(buf[:n])
 	}
 	if len(text) > longest || !looksV6(text) {
@@ -290,7 +293,7 @@ func parseV6(text string, encoded bool) (netip.Addr, bool) {
 // because a parse error allocates: groups of at most four hex digits, dots
 // only in the last one, and either one "::" or eight groups (seven when the
 // last is an IPv4 address).
-func looksV6(text string) bool {
+func looksV6[T string | []byte](text T) bool {
 	colons, double, dotted := 0, false, false
 	group := 0 // length of the current group
 	for i := 0; i < len(text); i++ {
@@ -313,7 +316,7 @@ func looksV6(text string) bool {
 			group++
 			if group > 4 && !dotted {
 				// an IPv4 tail is checked by ParseAddr
-				if strings.IndexByte(text[i:], '.') < 0 {
+				if !hasDot(text[i:]) {
 					return false
 				}
 			}
@@ -499,6 +502,15 @@ func gluedBefore(s string, i int) bool {
 		return false
 	}
 	return !(i >= 3 && isEscape(s, i-3))
+}
+
+func hasDot[T string | []byte](s T) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			return true
+		}
+	}
+	return false
 }
 
 func allDigits(s string) bool {

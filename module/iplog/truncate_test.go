@@ -308,3 +308,11 @@ func FuzzString(f *testing.F) {
 		}
 	})
 }
+
+func TestStringEncodedNoAllocation(t *testing.T) {
+	tr := Default()
+	in := "/?q=a%3Ab%3Ac%3Ad&r=12%3A34%3A56"
+	if allocs := testing.AllocsPerRun(100, func() { _ = tr.String(in) }); allocs != 0 {
+		t.Errorf("String(%q): %v allocations, want 0", in, allocs)
+	}
+}
