@@ -108,7 +108,8 @@ func Locale(languages ...string) Option {
 	return func(c *config) { c.languages = languages }
 }
 
-// Timeout bounds each browser call. Default: DefaultTimeout.
+// Timeout bounds each browser call. Default: DefaultTimeout. Starting the
+// browser may take up to the larger of it and DefaultTimeout.
 func Timeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
 
 // AxeTags sets the axe-core rule tags Axe runs. Default: WCAG 2.0, 2.1 and
@@ -198,18 +199,21 @@ func New(t testing.TB, opts ...Option) *Browser {
 	t.Cleanup(b.close)
 
 	// The first call starts the browser and binds its life to tabCtx, so it
-	// cannot carry a deadline itself; wait for it with a timer instead.
+	// cannot carry a deadline itself; wait for it with a timer instead. A
+	// short Timeout is for calls: a loaded CI machine needs seconds to start
+	// Chromium.
+	startWait := max(cfg.timeout, DefaultTimeout)
 	started := make(chan error, 1)
 	go func() { started <- chromedp.Do(tabCtx) }()
 	select {
 	case err = <-started:
-	case <-time.After(cfg.timeout):
-		err = fmt.Errorf("no answer after %v", cfg.timeout)
+	case <-time.After(startWait):
+		err = fmt.Errorf("no answer after %v", startWait)
 	}
 	if err != nil {
 		t.Fatalf("browser: starting %s: %v\nchromium output:\n%s", exe, err, b.output.Relevant())
 	}
-	if err := b.setup(); err != nil {
+	if err := b.setup(startWait); err != nil {
 		t.Fatalf("browser: %v", err)
 	}
 	return b
@@ -217,8 +221,8 @@ func New(t testing.TB, opts ...Option) *Browser {
 
 // setup applies the options that live in the tab rather than on the command
 // line. They persist across navigations.
-func (b *Browser) setup() error {
-	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.timeout)
+func (b *Browser) setup(limit time.Duration) error {
+	ctx, cancel := context.WithTimeout(b.ctx, limit)
 	defer cancel()
 	if b.cfg.jsDisabled {
 		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
@@ -277,7 +281,11 @@ func (b *Browser) onEvent(ev any) {
 		// A redirect reuses the request ID and arrives here again with the
 		// new URL; both hops are attempts.
 		b.requests = append(b.requests, loggedRequest{url: ev.Request.URL, loader: ev.LoaderID})
-		b.pending[ev.RequestID] = pendingRequest{url: ev.Request.URL, loader: ev.LoaderID}
+		// blob: and data: loads never leave the page, and Chromium does not
+		// always report their end; only network requests keep it busy.
+		if strings.HasPrefix(ev.Request.URL, "http:") || strings.HasPrefix(ev.Request.URL, "https:") {
+			b.pending[ev.RequestID] = pendingRequest{url: ev.Request.URL, loader: ev.LoaderID}
+		}
 		b.lastNet = time.Now()
 	case *network.EventLoadingFinished:
 		delete(b.pending, ev.RequestID)

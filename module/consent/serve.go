@@ -42,7 +42,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 	}
 	h.firewallRequest(r, ex)
 	if h.UpstreamIPTruncate != nil {
-		h.truncator.Request(r)
+		h.truncator.UpstreamRequest(r)
 	}
 	bypass := h.bypassed(r.URL.Path)
 	if !bypass && acceptsHTML(r.Header) && (r.Method == http.MethodGet || r.Method == http.MethodPost || r.Method == http.MethodHead) {

@@ -3,6 +3,7 @@ package htmlrewrite
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -132,7 +133,10 @@ var fragments = []string{
 	`<!--<script>`, `<body>`, `</body>`, `<mi>`, `<desc>`, `<b>`, `<font face=x>`, `<img src=x>`, "\n",
 }
 
-var diffN = 3000
+var (
+	diffN    = flag.Int("diffn", 3000, "documents for TestDifferential")
+	diffSeed = flag.Uint64("diffseed", 1, "seed for TestDifferential")
+)
 
 // inserted matches what the rewriter adds to a neutralised tag.
 var inserted = regexp.MustCompile(`( type="text/plain")? data-consent-category="[a-z]+" data-consent-service="[a-z-]+"( srcdoc="[^"]*")?`)
@@ -148,8 +152,8 @@ func unneutralise(out string) string {
 }
 
 func TestDifferential(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	for n := range diffN {
+	rng := rand.New(rand.NewPCG(*diffSeed, 2))
+	for n := range *diffN {
 		var b strings.Builder
 		for range 1 + rng.IntN(12) {
 			b.WriteString(fragments[rng.IntN(len(fragments))])

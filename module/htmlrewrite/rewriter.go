@@ -5,15 +5,18 @@
 // It follows lol-html's shape: the data state jumps from '<' to '<' with
 // bytes.IndexByte, only tag names are read, and attributes are parsed only for
 // the few elements that can load something (script, iframe, img, link, embed,
-// object, source) and for <html lang>. Only an unfinished construct is carried
-// across Write calls, and untouched spans are written straight from the input.
+// object, source, WP Rocket's lazy YouTube div) and for <html lang>. Only an
+// unfinished construct is carried across Write calls, at most MaxTag+MaxInline
+// bytes, and untouched spans are written straight from the input.
 //
 // Caveats: the tokenizer follows the WHATWG tokenizer and simulates just enough
 // tree construction to know when text is raw (script, style, textarea, …) and
-// when CDATA is allowed (svg, math). <noscript> and <template> content is
+// when CDATA is allowed (svg, math); malformed nesting of svg or math inside
+// unclosed HTML elements is guessed. <noscript> and <template> content is
 // treated as markup, so the fallback pixels and iframes inside are neutralised.
 // Elements larger than the caps in Options pass through unchanged and are
-// counted in Page.Overflows: the page never breaks.
+// counted in Page.Overflows: the page never breaks. Only ASCII-compatible
+// encodings are understood; the banner is added as given.
 package htmlrewrite
 
 import (
@@ -26,7 +29,10 @@ import (
 
 // Classifier tells which service, if any, a resource or inline script belongs
 // to. *catalog.Catalog implements it. The byte slices passed in are only valid
-// during the call. A nil result means "not a tracker".
+// during the call. A nil result means "not a tracker". When the Classifier
+// also has InlineCategories(script []byte) policy.Set, as the catalog does, a
+// script holding markers of several services runs only if all their
+// categories are granted.
 type Classifier interface {
 	// MatchURL gets an attribute value after entity decoding, as written:
 	// absolute, protocol-relative or relative.
@@ -47,7 +53,8 @@ type Options struct {
 	// the end). It may return nil.
 	Banner func(p *Page) []byte
 	// Placeholder returns the raw HTML of a small document shown in place of a
-	// blocked iframe. The rewriter puts it, attribute-escaped, in a srcdoc
+	// blocked iframe (it is called for each, hidden ones included: return nil
+	// for none). The rewriter puts it, attribute-escaped, in a srcdoc
 	// attribute of the neutralised iframe (an existing srcdoc is renamed
 	// data-consent-srcdoc). nil means no placeholder.
 	Placeholder func(p *Page, s *catalog.Service) []byte
@@ -59,8 +66,9 @@ type Options struct {
 	PreludeFor func(s *catalog.Service) bool
 	// MaxTag is the largest start tag held for parsing. Default 16 KiB.
 	MaxTag int
-	// MaxInline is the largest inline script body held before deciding.
-	// Default 64 KiB.
+	// MaxInline is the largest inline script body held before deciding. A
+	// longer script is classified on its first MaxInline bytes: blocked if
+	// they match, else passed unchanged. Default 64 KiB.
 	MaxInline int
 }
 
@@ -221,21 +229,11 @@ func (r *Rewriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Flush writes out everything that is decided (Write already does) and
-// flushes the underlying writer when it can be flushed. Held undecided
-// elements stay held.
-func (r *Rewriter) Flush() error {
-	if r.err != nil {
-		return r.err
-	}
-	switch f := r.w.(type) {
-	case interface{ Flush() error }:
-		return f.Flush()
-	case interface{ Flush() }:
-		f.Flush()
-	}
-	return nil
-}
+// Flush returns the first error of the underlying writer. Write already
+// passes on every byte it can decide, so nothing else is pending: only held,
+// undecided elements stay back. Flushing the underlying writer is the
+// caller's business.
+func (r *Rewriter) Flush() error { return r.err }
 
 // Close ends the response: held bytes are written unchanged (an unterminated
 // tag or script does nothing in a browser) and the banner is appended if no

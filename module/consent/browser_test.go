@@ -1,0 +1,260 @@
+package consent
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samtykke/caddy-consent/internal/browser"
+	"github.com/samtykke/caddy-consent/internal/testcaddy"
+	"github.com/samtykke/caddy-consent/module/catalog"
+	"github.com/samtykke/caddy-consent/module/policy"
+)
+
+var screenshots = flag.Bool("screenshots", false, "write the README's banner screenshots to docs/")
+
+// trackerHosts are the hosts of every optional-category service in the catalog.
+func trackerHosts(cats ...policy.Category) []string {
+	var hosts []string
+	for _, s := range catalog.Default().Services() {
+		if s.Category == policy.Necessary {
+			continue
+		}
+		if len(cats) > 0 && !policy.SetOf(cats...).Has(s.Category) {
+			continue
+		}
+		hosts = append(hosts, s.Hosts...)
+	}
+	return hosts
+}
+
+// demoSite serves testdata/demo-site and the benchmark pages the way
+// Caddyfile.example does: a legacy upstream behind encode gzip with real
+// Set-Cookie headers, and the consent edge in front. Port 3 is the same
+// upstream with no consent handler, the control that shows what a browser
+// would otherwise request.
+func demoSite(t *testing.T) *testcaddy.Server {
+	t.Helper()
+	root, _ := filepath.Abs(filepath.Join("..", "..", "testdata"))
+	return testcaddy.Start(t, fmt.Sprintf(`
+http://127.0.0.1:{PORT} {
+	encode gzip
+	consent {
+		secret %[2]s
+		policy_url /personvernerklaering/
+	}
+	reverse_proxy 127.0.0.1:{PORT2}
+}
+http://127.0.0.1:{PORT2} {
+	encode gzip
+	root * %[1]s
+	header /demo-site/* Set-Cookie "_ga=GA1.1.123.456; Max-Age=63072000; Path=/"
+	header /demo-site/* +Set-Cookie "PHPSESSID=k3n9a1q7; Path=/; HttpOnly"
+	file_server
+}
+http://127.0.0.1:{PORT3} {
+	reverse_proxy 127.0.0.1:{PORT2}
+}
+`, root, secret))
+}
+
+func settle(b *browser.Browser) { b.WaitNetworkIdle(500 * time.Millisecond) }
+
+func TestBrowserNoTrackerRequest(t *testing.T) {
+	srv := demoSite(t)
+	b := browser.New(t)
+	hosts := trackerHosts()
+	for _, p := range []string{"/pages/wordpress-trackers.html", "/demo-site/", "/demo-site/blogg/slik-brygger-du-kaffe-med-presskanne/", "/demo-site/kontakt/", "/demo-site/sv/"} {
+		t.Run(p, func(t *testing.T) {
+			// Control: without the module the same page does contact trackers,
+			// so a zero below means something.
+			b.Navigate(srv.URL(3) + p)
+			settle(b)
+			if len(b.RequestsTo(hosts...)) == 0 {
+				t.Fatalf("control: the page contacts no tracker even without consent handling")
+			}
+			b.Navigate(srv.URL(1) + p)
+			settle(b)
+			if got := b.RequestsTo(hosts...); len(got) > 0 {
+				t.Fatalf("%d requests to trackers before consent: %q", len(got), got)
+			}
+			b.WaitVisible("[data-consent-banner]")
+		})
+	}
+}
+
+func TestBrowserConsentFlows(t *testing.T) {
+	srv := demoSite(t)
+	home := srv.URL(1) + "/demo-site/"
+	analytics := []string{"googletagmanager.com", "google-analytics.com", "hotjar.com"}
+	marketing := []string{"facebook.net", "facebook.com"}
+
+	t.Run("accept all loads trackers", func(t *testing.T) {
+		b := browser.New(t)
+		b.Navigate(home)
+		settle(b)
+		if got := b.RequestsTo(trackerHosts()...); len(got) > 0 {
+			t.Fatalf("trackers before consent: %q", got)
+		}
+		b.Reset()
+		b.Click(`[data-consent-banner] [data-consent-action="accept-all"]`)
+		waitFor(t, "tracker requests after accept-all", func() bool {
+			return len(b.RequestsTo(analytics...)) > 0 && len(b.RequestsTo(marketing...)) > 0
+		})
+		if b.Cookie("consent") == nil || !b.Cookie("consent").HTTPOnly {
+			t.Fatal("no HttpOnly consent cookie in the browser")
+		}
+	})
+
+	t.Run("reject all keeps them blocked after a reload", func(t *testing.T) {
+		b := browser.New(t)
+		b.Navigate(home)
+		b.Click(`[data-consent-banner] [data-consent-action="reject-all"]`)
+		waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+		b.Navigate(home)
+		settle(b)
+		if got := b.RequestsTo(trackerHosts()...); len(got) > 0 {
+			t.Fatalf("trackers after reject-all: %q", got)
+		}
+		var firstLayer bool
+		b.Eval(`(() => { const a = document.querySelector('[data-consent-banner] [data-consent-action="accept-all"]'); return !!a && a.offsetParent !== null })()`, &firstLayer)
+		if firstLayer {
+			t.Fatal("the first layer is shown again after a choice")
+		}
+		if b.Cookie("_ga") != nil {
+			t.Fatal("_ga reached the browser store after reject-all")
+		}
+		if b.Cookie("PHPSESSID") == nil {
+			t.Fatal("the necessary session cookie was dropped")
+		}
+	})
+
+	t.Run("settings with analytics only", func(t *testing.T) {
+		b := browser.New(t)
+		b.Navigate(home)
+		b.Click(`[data-consent-banner] [data-consent-action="settings"]`)
+		b.WaitVisible(`[data-consent-banner] input[name="category"][value="analytics"]`)
+		b.Click(`[data-consent-banner] input[name="category"][value="analytics"]`)
+		b.Reset()
+		b.Click(`[data-consent-banner] [data-consent-action="save"]`)
+		waitFor(t, "analytics requests", func() bool { return len(b.RequestsTo(analytics...)) > 0 })
+		b.Navigate(home)
+		settle(b)
+		if len(b.RequestsTo(analytics...)) == 0 {
+			t.Fatal("analytics not loaded after granting analytics")
+		}
+		if got := b.RequestsTo(marketing...); len(got) > 0 {
+			t.Fatalf("marketing trackers loaded with analytics only: %q", got)
+		}
+	})
+
+	t.Run("keyboard only", func(t *testing.T) {
+		b := browser.New(t)
+		b.Navigate(home)
+		found := false
+		for i := 0; i < 40 && !found; i++ {
+			b.Tab()
+			found = strings.Contains(b.Focused(), "accept-all") || strings.Contains(b.Focused(), `"Godta alle"`)
+		}
+		if !found {
+			t.Fatal("Tab never reached Accept all")
+		}
+		b.Press("Enter")
+		waitFor(t, "the consent cookie after Enter", func() bool { return b.Cookie("consent") != nil })
+	})
+
+	t.Run("without javascript", func(t *testing.T) {
+		b := browser.New(t, browser.JavaScriptDisabled())
+		post := srv.URL(1) + "/demo-site/blogg/slik-brygger-du-kaffe-med-presskanne/"
+		b.Navigate(post)
+		b.Click(`[data-consent-banner] [data-consent-action="reject-all"]`)
+		waitFor(t, "the consent cookie without JS", func() bool { return b.Cookie("consent") != nil })
+		var loc string
+		b.Eval(`location.pathname`, &loc)
+		if loc != "/demo-site/blogg/slik-brygger-du-kaffe-med-presskanne/" {
+			t.Fatalf("after the form post the visitor is at %q, not back on the post", loc)
+		}
+		settle(b)
+		if got := b.RequestsTo(trackerHosts()...); len(got) > 0 {
+			t.Fatalf("trackers after reject-all without JS: %q", got)
+		}
+		// The settings page works without JavaScript too.
+		b.Navigate(srv.URL(1) + "/_consent/settings?return=/demo-site/")
+		b.Click(`input[name="category"][value="analytics"]`)
+		b.Click(`[data-consent-action="save"]`)
+		waitFor(t, "back on the site", func() bool {
+			var p string
+			b.Eval(`location.pathname`, &p)
+			return p == "/demo-site/"
+		})
+		// Scripts do not run here, so read the page: gtag.js is live again,
+		// the Meta Pixel is still neutralised.
+		var live, pixelBlocked bool
+		b.Eval(`!!document.querySelector('script[src^="https://www.googletagmanager.com/gtag/js"]')`, &live)
+		b.Eval(`!!document.querySelector('[data-consent-service="meta-pixel"][data-consent-category="marketing"]')`, &pixelBlocked)
+		if !live || !pixelBlocked {
+			t.Fatalf("after saving analytics on the settings page: gtag.js live %v (want true), pixel blocked %v (want true)", live, pixelBlocked)
+		}
+	})
+
+	t.Run("axe", func(t *testing.T) {
+		if _, err := browser.AxeSource(); err != nil {
+			t.Fatalf("axe-core missing (make test installs it): %v", err)
+		}
+		b := browser.New(t)
+		b.Navigate(home)
+		b.InjectAxe()
+		check := func(what string) {
+			v, err := b.Axe("[data-consent-banner]")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range v {
+				t.Errorf("%s: %s", what, x)
+			}
+		}
+		check("first layer")
+		b.Click(`[data-consent-banner] [data-consent-action="settings"]`)
+		b.WaitVisible(`[data-consent-banner] [data-consent-action="save"]`)
+		check("settings layer")
+	})
+}
+
+// TestBannerScreenshots writes the README's screenshots when asked:
+// go test ./module/consent -run TestBannerScreenshots -screenshots
+func TestBannerScreenshots(t *testing.T) {
+	if !*screenshots {
+		t.Skip("pass -screenshots to rewrite docs/banner-*.png")
+	}
+	srv := demoSite(t)
+	if err := os.MkdirAll(filepath.Join("..", "..", "docs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, path string }{
+		{"banner-nb.png", "/demo-site/"},
+		{"banner-sv.png", "/demo-site/sv/"},
+	} {
+		b := browser.New(t, browser.WindowSize(1280, 800))
+		b.Navigate(srv.URL(1) + c.path)
+		settle(b)
+		b.Screenshot(filepath.Join("..", "..", "docs", c.name))
+		b.Click(`[data-consent-banner] [data-consent-action="settings"]`)
+		b.WaitVisible(`[data-consent-banner] [data-consent-action="save"]`)
+		b.Screenshot(filepath.Join("..", "..", "docs", strings.Replace(c.name, ".png", "-settings.png", 1)))
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
