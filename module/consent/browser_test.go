@@ -51,10 +51,16 @@ http://127.0.0.1:{PORT} {
 }
 http://127.0.0.1:{PORT2} {
 	encode gzip
-	root * %[1]s
-	header /demo-site/* Set-Cookie "_ga=GA1.1.123.456; Max-Age=63072000; Path=/"
-	header /demo-site/* +Set-Cookie "PHPSESSID=k3n9a1q7; Path=/; HttpOnly"
-	file_server
+	handle_path /pages/* {
+		root * %[1]s/pages
+		file_server
+	}
+	handle {
+		root * %[1]s/demo-site
+		header Set-Cookie "_ga=GA1.1.123.456; Max-Age=63072000; Path=/"
+		header +Set-Cookie "PHPSESSID=k3n9a1q7; Path=/; HttpOnly"
+		file_server
+	}
 }
 http://127.0.0.1:{PORT3} {
 	reverse_proxy 127.0.0.1:{PORT2}
@@ -68,7 +74,7 @@ func TestBrowserNoTrackerRequest(t *testing.T) {
 	srv := demoSite(t)
 	b := browser.New(t)
 	hosts := trackerHosts()
-	for _, p := range []string{"/pages/wordpress-trackers.html", "/demo-site/", "/demo-site/blogg/slik-brygger-du-kaffe-med-presskanne/", "/demo-site/kontakt/", "/demo-site/sv/"} {
+	for _, p := range []string{"/pages/wordpress-trackers.html", "/", "/blogg/slik-brygger-du-kaffe-med-presskanne/", "/kontakt/", "/sv/"} {
 		t.Run(p, func(t *testing.T) {
 			// Control: without the module the same page does contact trackers,
 			// so a zero below means something.
@@ -89,7 +95,7 @@ func TestBrowserNoTrackerRequest(t *testing.T) {
 
 func TestBrowserConsentFlows(t *testing.T) {
 	srv := demoSite(t)
-	home := srv.URL(1) + "/demo-site/"
+	home := srv.URL(1) + "/"
 	analytics := []string{"googletagmanager.com", "google-analytics.com", "hotjar.com"}
 	marketing := []string{"facebook.net", "facebook.com"}
 
@@ -169,13 +175,13 @@ func TestBrowserConsentFlows(t *testing.T) {
 
 	t.Run("without javascript", func(t *testing.T) {
 		b := browser.New(t, browser.JavaScriptDisabled())
-		post := srv.URL(1) + "/demo-site/blogg/slik-brygger-du-kaffe-med-presskanne/"
+		post := srv.URL(1) + "/blogg/slik-brygger-du-kaffe-med-presskanne/"
 		b.Navigate(post)
 		b.Click(`[data-consent-banner] [data-consent-action="reject-all"]`)
 		waitFor(t, "the consent cookie without JS", func() bool { return b.Cookie("consent") != nil })
 		var loc string
 		b.Eval(`location.pathname`, &loc)
-		if loc != "/demo-site/blogg/slik-brygger-du-kaffe-med-presskanne/" {
+		if loc != "/blogg/slik-brygger-du-kaffe-med-presskanne/" {
 			t.Fatalf("after the form post the visitor is at %q, not back on the post", loc)
 		}
 		settle(b)
@@ -183,13 +189,13 @@ func TestBrowserConsentFlows(t *testing.T) {
 			t.Fatalf("trackers after reject-all without JS: %q", got)
 		}
 		// The settings page works without JavaScript too.
-		b.Navigate(srv.URL(1) + "/_consent/settings?return=/demo-site/")
+		b.Navigate(srv.URL(1) + "/_consent/settings?return=/kontakt/")
 		b.Click(`input[name="category"][value="analytics"]`)
 		b.Click(`[data-consent-action="save"]`)
 		waitFor(t, "back on the site", func() bool {
 			var p string
 			b.Eval(`location.pathname`, &p)
-			return p == "/demo-site/"
+			return p == "/kontakt/"
 		})
 		// Scripts do not run here, so read the page: gtag.js is live again,
 		// the Meta Pixel is still neutralised.
@@ -235,8 +241,8 @@ func TestBannerScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ name, path string }{
-		{"banner-nb.png", "/demo-site/"},
-		{"banner-sv.png", "/demo-site/sv/"},
+		{"banner-nb.png", "/"},
+		{"banner-sv.png", "/sv/"},
 	} {
 		b := browser.New(t, browser.WindowSize(1280, 800))
 		b.Navigate(srv.URL(1) + c.path)
