@@ -68,14 +68,15 @@ type Options struct {
 	MaxTag int
 	// MaxInline is the largest inline script body held before deciding. A
 	// longer script is classified on its first MaxInline bytes: blocked if
-	// they match, else passed unchanged. Default 64 KiB.
+	// they match, else passed unchanged. Default 44 KiB, so that with MaxTag
+	// and the rewriter itself a response holds at most 64 KiB (DESIGN §9).
 	MaxInline int
 }
 
 // Defaults for the caps in Options.
 const (
 	DefaultMaxTag    = 16 << 10
-	DefaultMaxInline = 64 << 10
+	DefaultMaxInline = 44 << 10
 	minCap           = 64 // room for the longest tag name and some attributes
 )
 
