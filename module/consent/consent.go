@@ -137,6 +137,7 @@ type Handler struct {
 	records     *zap.Logger // nil when records are off
 	cssURL      string      // hashed banner asset URLs
 	jsURL       string
+	metrics     *metrics
 	inv         *inventory.Inventory // what the upstream really sets and loads
 	stopInv     context.CancelFunc
 	invDone     chan struct{}
@@ -251,6 +252,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	h.recordTrunc = iplog.Truncator{V4Bits: 24, V6Bits: 48}
 	if h.UpstreamIPTruncate != nil {
 		h.recordTrunc = h.truncator
+	}
+	if h.metrics, err = newMetrics(ctx.GetMetricsRegistry()); err != nil {
+		return fmt.Errorf("registering metrics: %v", err)
 	}
 	if h.Records == nil || *h.Records {
 		// Named so ops can route it with Caddy's log config: http.handlers.consent.records.

@@ -20,6 +20,7 @@ func (h *Handler) firewallRequest(r *http.Request, ex *exchange) {
 	}
 	// Expiry lines come from what the browser sent, before stripping.
 	ex.expire, _ = firewall.Expire(r.Header, r.Host, ex.granted, h.cookies)
+	h.countExpired(ex.expire)
 	firewall.StripRequestCookies(r.Header, ex.granted, h.cookies, h.unknownAllowed())
 }
 
@@ -30,7 +31,9 @@ func (h *Handler) filterResponseCookies(hdr http.Header, ex *exchange) {
 		// The inventory sees the upstream's own lines: after filtering, a visitor
 		// who rejected would hide every cookie from the declaration.
 		h.drift(h.inv.ObserveSetCookie(ex.r.Host, hdr["Set-Cookie"], time.Now()))
-		firewall.FilterSetCookie(hdr, ex.granted, h.cookies, h.unknownAllowed())
+		for _, d := range firewall.FilterSetCookie(hdr, ex.granted, h.cookies, h.unknownAllowed()) {
+			h.metrics.cookiesDropped[cookieMetricIndex(d.Category, d.Unknown)].Inc()
+		}
 	}
 	for _, line := range ex.expire {
 		hdr.Add("Set-Cookie", line)
@@ -42,8 +45,25 @@ func (h *Handler) filterResponseCookies(hdr http.Header, ex *exchange) {
 // new choice no longer grants.
 func (h *Handler) expireWithdrawn(hdr http.Header, r *http.Request, granted policy.Set) {
 	lines, _ := firewall.Expire(r.Header, r.Host, granted, h.cookies)
+	h.countExpired(lines)
 	for _, line := range lines {
 		hdr.Add("Set-Cookie", line)
+	}
+}
+
+// countExpired counts each expired cookie once, whatever the number of its
+// path and domain variants.
+func (h *Handler) countExpired(lines []string) {
+	last := ""
+	for _, l := range lines {
+		name := firewall.SetCookieName(l)
+		if name == last {
+			continue
+		}
+		last = name
+		if c := h.cookies.MatchCookie(name); c != nil {
+			h.metrics.cookiesExpired[cookieMetricIndex(c.Category, false)].Inc()
+		}
 	}
 }
 

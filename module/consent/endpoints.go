@@ -97,6 +97,7 @@ func (h *Handler) serveDecision(w http.ResponseWriter, r *http.Request, ex *exch
 	http.SetCookie(w, ck)
 	ret := policy.SafeReturn(r.PostForm.Get("return"))
 	h.record(r, st, action, ret)
+	h.metrics.decisions.WithLabelValues(action).Inc()
 	h.expireWithdrawn(w.Header(), r, granted)
 
 	w.Header().Set("Cache-Control", "no-store")

@@ -31,6 +31,7 @@ const (
 	passCorrupt     passReason = "corrupt_encoding"
 	passNoTransform passReason = "no_transform"
 	passBypass      passReason = "bypass"
+	passHead        passReason = "head"
 )
 
 // responseWriter decides, when the upstream's headers are final, whether the
@@ -53,6 +54,7 @@ type responseWriter struct {
 	rewrite     bool
 	reason      passReason
 
+	n   int64 // body bytes that went into the rewriter
 	rw  *htmlrewrite.Rewriter
 	dec *decoder // non-nil while decoding an upstream Content-Encoding
 }
@@ -111,6 +113,12 @@ func (w *responseWriter) decide(first []byte) {
 	if w.rewrite {
 		w.rw = rewriterPool.Get().(*htmlrewrite.Rewriter)
 		w.rw.Reset(w.ResponseWriter, w.h.rewriteOptions(w.ex))
+	} else {
+		reason := w.reason
+		if reason == passNone {
+			reason = passHead
+		}
+		w.h.metrics.passed.WithLabelValues(string(reason)).Inc()
 	}
 	w.wroteHeader = true
 	w.ResponseWriter.WriteHeader(w.status)
@@ -124,6 +132,7 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	if !w.rewrite {
 		return w.ResponseWriter.Write(p)
 	}
+	w.n += int64(len(p))
 	if w.dec != nil {
 		return w.dec.Write(p)
 	}
@@ -190,6 +199,7 @@ func (w *responseWriter) close() error {
 		err = cerr
 	}
 	w.h.drift(w.h.inv.ObservePage(w.req.Host, w.rw.Page().Found, nil, time.Now()))
+	w.h.metrics.page(w.rw.Page(), w.n)
 	w.rw.Reset(nil, nil)
 	rewriterPool.Put(w.rw)
 	w.rw = nil

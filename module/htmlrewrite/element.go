@@ -474,6 +474,7 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat polic
 	r.advance(end)
 	r.page.Blocked++
 	r.page.BlockedByKind[kind]++
+	r.page.BlockedBy[CategoryIndex(cat)][kind]++
 }
 
 func (r *Rewriter) found(s *catalog.Service) {

@@ -115,6 +115,25 @@ type Page struct {
 	Overflows int                // elements that passed unchanged because they exceeded a cap
 	// BlockedByKind counts neutralised elements per kind (index with a Kind).
 	BlockedByKind [NumKinds]int
+	// BlockedBy counts neutralised elements per category (index with
+	// CategoryIndex) and kind, for metrics.
+	BlockedBy [NumCategories][NumKinds]int
+}
+
+// NumCategories is the number of consent categories.
+const NumCategories = 4
+
+// CategoryIndex maps a category to 0…NumCategories-1 for Page.BlockedBy.
+func CategoryIndex(c policy.Category) int {
+	switch c {
+	case policy.Preferences:
+		return 1
+	case policy.Analytics:
+		return 2
+	case policy.Marketing:
+		return 3
+	}
+	return 0
 }
 
 // ErrClosed is returned by Write after Close.
