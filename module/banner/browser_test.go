@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -110,7 +111,10 @@ func browser(t *testing.T) context.Context {
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		if path, err = exec.LookPath("chromium-browser"); err != nil {
-			t.Skip("chromium not installed (make test installs it)")
+			if os.Getenv("CONSENT_SKIP_BROWSER") == "1" {
+				t.Skip("browser tests skipped: CONSENT_SKIP_BROWSER=1")
+			}
+			t.Fatal("chromium not installed: run make test (it installs Debian chromium)")
 		}
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],

@@ -59,6 +59,7 @@ http://127.0.0.1:{PORT2} {
 		root * %[1]s/demo-site
 		header Set-Cookie "_ga=GA1.1.123.456; Max-Age=63072000; Path=/"
 		header +Set-Cookie "PHPSESSID=k3n9a1q7; Path=/; HttpOnly"
+		header +Set-Cookie "_fbp=fb.1.1700000000.123; Max-Age=7776000; Path=/; HttpOnly"
 		file_server
 	}
 }
@@ -136,6 +137,35 @@ func TestBrowserConsentFlows(t *testing.T) {
 		}
 		if b.Cookie("PHPSESSID") == nil {
 			t.Fatal("the necessary session cookie was dropped")
+		}
+	})
+
+	t.Run("withdrawal empties the cookie store", func(t *testing.T) {
+		b := browser.New(t)
+		b.Navigate(home)
+		b.Click(`[data-consent-banner] [data-consent-action="accept-all"]`)
+		waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+		b.Navigate(home)
+		settle(b)
+		if b.Cookie("_ga") == nil || b.Cookie("_fbp") == nil || !b.Cookie("_fbp").HTTPOnly {
+			t.Fatalf("after accept-all the upstream's _ga and HttpOnly _fbp should be in the store: %v", cookieNames(b))
+		}
+		// Withdraw through the persistent control, as a visitor would.
+		b.Click(`[data-consent-action="settings"]`)
+		b.WaitVisible(`[data-consent-banner] [data-consent-action="reject-all"]`)
+		b.Click(`[data-consent-banner] [data-consent-action="reject-all"]`)
+		waitFor(t, "the withdrawal to expire _ga and _fbp", func() bool {
+			return b.Cookie("_ga") == nil && b.Cookie("_fbp") == nil
+		})
+		b.Navigate(home)
+		settle(b)
+		for _, c := range b.Cookies() {
+			if strings.HasPrefix(c.Name, "_ga") || strings.HasPrefix(c.Name, "_fbp") || strings.HasPrefix(c.Name, "_hj") {
+				t.Errorf("after withdrawal the store still holds %s (HttpOnly %v)", c.Name, c.HTTPOnly)
+			}
+		}
+		if b.Cookie("PHPSESSID") == nil || b.Cookie("consent") == nil {
+			t.Errorf("necessary cookies went too: %v", cookieNames(b))
 		}
 	})
 
@@ -252,6 +282,14 @@ func TestBannerScreenshots(t *testing.T) {
 		b.WaitVisible(`[data-consent-banner] [data-consent-action="save"]`)
 		b.Screenshot(filepath.Join("..", "..", "docs", strings.Replace(c.name, ".png", "-settings.png", 1)))
 	}
+}
+
+func cookieNames(b *browser.Browser) []string {
+	var n []string
+	for _, c := range b.Cookies() {
+		n = append(n, c.Name)
+	}
+	return n
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {

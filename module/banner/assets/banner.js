@@ -40,7 +40,8 @@
   d.addEventListener('click', e => {
     var t = e.target.closest && e.target.closest('[data-consent-action=settings]');
     if (t && !(e.ctrlKey || e.metaKey || e.shiftKey || e.button)) {
-      e.preventDefault(); bar.hidden = false; layer(1); l2.querySelector('h2').focus();
+      // The reopen control would sit on top of the open layer's buttons.
+      e.preventDefault(); bar.hidden = false; if (re) re.hidden = true; layer(1); l2.querySelector('h2').focus();
     } else if (x.contains(e.target)) close();
   });
   root.addEventListener('keydown', e => { if (e.key == 'Escape' && !l2.hidden) close() });
