@@ -420,5 +420,30 @@ func Placeholder(v *View, s *catalog.Service, c policy.Category) []byte {
 // fill puts the service and category names into a text's placeholders, in one
 // pass, so that a name holding "{category}" stays as it is.
 func fill(s, service, category string) string {
-	return strings.NewReplacer("{service}", service, "{category}", category).Replace(s)
+	// One pass by hand: a strings.Replacer would build a trie on every call,
+	// and two ReplaceAll calls would substitute inside a substituted name.
+	if strings.IndexByte(s, '{') < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(service) + len(category))
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		switch rest := s[i:]; {
+		case strings.HasPrefix(rest, "{service}"):
+			b.WriteString(service)
+			s = rest[len("{service}"):]
+		case strings.HasPrefix(rest, "{category}"):
+			b.WriteString(category)
+			s = rest[len("{category}"):]
+		default:
+			b.WriteByte('{')
+			s = rest[1:]
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/certmagic"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"go.uber.org/zap"
 
@@ -270,7 +271,7 @@ func (h *Handler) startInventory(ctx caddy.Context) error {
 	h.inv = inventory.New(h.catalog, inventory.Options{OnError: func(err error) {
 		logger.Warn("flushing the cookie inventory to storage", zap.Error(err))
 	}})
-	st := ctx.Storage()
+	st := storage(ctx)
 	if st == nil {
 		return nil
 	}
@@ -285,6 +286,18 @@ func (h *Handler) startInventory(ctx caddy.Context) error {
 		_ = h.inv.Run(runCtx, st, 0)
 	}()
 	return nil
+}
+
+// storage is Caddy's configured storage, or nil in a context that has no
+// config (Context.Storage dereferences it): a handler provisioned by a Go
+// benchmark or an embedding program, which then keeps its inventory in memory.
+func storage(ctx caddy.Context) (st certmagic.Storage) {
+	defer func() {
+		if recover() != nil {
+			st = nil
+		}
+	}()
+	return ctx.Storage()
 }
 
 // Cleanup stops the inventory, which flushes one last time.

@@ -28,7 +28,7 @@ func (h *Handler) loadSecret(ctx caddy.Context) ([]byte, error) {
 		}
 		return []byte(s), nil
 	}
-	st := ctx.Storage()
+	st := storage(ctx)
 	if st == nil {
 		return nil, errors.New("secret: no Caddy storage to keep a generated key in; set secret")
 	}
