@@ -122,6 +122,7 @@ func TestBrowserConsentFlows(t *testing.T) {
 		b.Navigate(home)
 		b.Click(`[data-consent-banner] [data-consent-action="reject-all"]`)
 		waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+		b.WaitNetworkIdle(time.Second) // a reload by the script, if any
 		b.Navigate(home)
 		settle(b)
 		if got := b.RequestsTo(trackerHosts()...); len(got) > 0 {
@@ -145,6 +146,7 @@ func TestBrowserConsentFlows(t *testing.T) {
 		b.Navigate(home)
 		b.Click(`[data-consent-banner] [data-consent-action="accept-all"]`)
 		waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+		b.WaitNetworkIdle(time.Second)
 		b.Navigate(home)
 		settle(b)
 		if b.Cookie("_ga") == nil || b.Cookie("_fbp") == nil || !b.Cookie("_fbp").HTTPOnly {
@@ -157,6 +159,9 @@ func TestBrowserConsentFlows(t *testing.T) {
 		waitFor(t, "the withdrawal to expire _ga and _fbp", func() bool {
 			return b.Cookie("_ga") == nil && b.Cookie("_fbp") == nil
 		})
+		// The script reloads the page after a withdrawal; let that finish
+		// before navigating, or the navigation is aborted by it.
+		b.WaitNetworkIdle(time.Second)
 		b.Navigate(home)
 		settle(b)
 		for _, c := range b.Cookies() {
@@ -178,6 +183,7 @@ func TestBrowserConsentFlows(t *testing.T) {
 		b.Reset()
 		b.Click(`[data-consent-banner] [data-consent-action="save"]`)
 		waitFor(t, "analytics requests", func() bool { return len(b.RequestsTo(analytics...)) > 0 })
+		b.WaitNetworkIdle(time.Second)
 		b.Navigate(home)
 		settle(b)
 		if len(b.RequestsTo(analytics...)) == 0 {
