@@ -92,6 +92,7 @@ http://127.0.0.1:{PORT2} {
 	consent {
 		secret %[3]s
 		policy_version 2
+		google_consent_mode off
 	}
 	reverse_proxy %[1]s
 }
@@ -210,6 +211,22 @@ func TestConsentEndpointAndStates(t *testing.T) {
 		if _, cats := up.seen(); cats != "necessary" {
 			t.Errorf("upstream saw {http.consent.categories} = %q, want necessary", cats)
 		}
+		// Google Consent Mode v2: the default, all denied, before the first Google tag.
+		cm, gtag := strings.Index(body, `gtag("consent","default"`), strings.Index(body, "googletagmanager.com/gtag/js")
+		if cm < 0 || gtag < 0 || cm > gtag {
+			t.Errorf("consent mode default at %d, first Google tag at %d", cm, gtag)
+		}
+		for _, typ := range []string{"ad_storage", "ad_user_data", "ad_personalization", "analytics_storage", "functionality_storage", "personalization_storage", "security_storage"} {
+			if !strings.Contains(body, typ+`:"denied"`) {
+				t.Errorf("consent mode default does not deny %s", typ)
+			}
+		}
+		if strings.Contains(body, `gtag("consent","update"`) {
+			t.Error("a consent mode update before any choice")
+		}
+		if _, off := page(t, srv.URL(2), "", nil); strings.Contains(off, `"consent","default"`) {
+			t.Error("google_consent_mode off still emits the default")
+		}
 	})
 
 	t.Run("accept-all", func(t *testing.T) {
@@ -244,6 +261,9 @@ func TestConsentEndpointAndStates(t *testing.T) {
 		resp, body := page(t, base, ck+"; _fbp=fb.1.1.1; _ga=GA1.1.1.1", nil)
 		if !loadsGA(body) || loadsPixel(body) {
 			t.Fatalf("analytics only: GA loads %v (want true), pixel loads %v (want false)", loadsGA(body), loadsPixel(body))
+		}
+		if !strings.Contains(body, `gtag("consent","update",{ad_storage:"denied",ad_user_data:"denied",ad_personalization:"denied",analytics_storage:"granted",functionality_storage:"denied",personalization_storage:"denied",security_storage:"granted"})`) {
+			t.Error("no consent mode update granting analytics_storage only")
 		}
 		set, expired := setCookieNames(resp)
 		if !strings.Contains(strings.Join(set, " "), "_ga") || strings.Contains(strings.Join(set, " "), "_fbp") {
