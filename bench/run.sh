@@ -16,23 +16,23 @@
 # Phases (configurations interleaved, order reversed every round, so machine
 # noise hits all alike; medians reported):
 #   1. peak: wrk -t1 -c16 --latency on /wp.html (A B C D) and /trackers.html (A B)
-#   2. open loop at 50 % of A's median peak, A and B (bench/load: no coordinated omission)
+#   2. open loop at 50 % and 25 % of A's median peak, A and B (bench/load: no coordinated omission)
 #   3. first byte on the dripping 11 MiB page, A and B, interleaved runs
 #   4. peak RSS (VmHWM) of a fresh Caddy under wrk -c16 on /big.html (11 MiB), A and B
 #   5. CPU profile of B under load from Caddy's admin /debug/pprof/ (PROFILE=0 skips)
 #
-# Knobs (environment): ROUNDS=3 DURATION=10s WARMUP=1s CONNS=16 OPEN_ROUNDS=2
+# Knobs (environment): ROUNDS=3 DURATION=10s WARMUP=1s CONNS=16 OPEN_ROUNDS=2 OPEN_PCTS="50 25"
 # RSS_ROUNDS=2 TTFB_RUNS=10 PROFILE=1 PROFILE_SECONDS=8 OUT=<dir for raw results>.
 # The summary (markdown) is printed at the end and kept in $OUT/summary.md.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-1s}
 CONNS=${CONNS:-16}
 OPEN_ROUNDS=${OPEN_ROUNDS:-2}
+OPEN_PCTS=${OPEN_PCTS:-50 25}
 RSS_ROUNDS=${RSS_ROUNDS:-2}
 TTFB_RUNS=${TTFB_RUNS:-10}
 PROFILE=${PROFILE:-1}
@@ -43,6 +43,121 @@ SECRET=bench-secret-not-for-production-0123456789abcdef
 T0=$(date +%s)
 
 log() { printf '[%4ds] %s\n' $(($(date +%s) - T0)) "$*" >&2; }
+
+# median: the median of the numbers on stdin.
+median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+col() { awk -F'\t' -v c="$1" -v p="$2" -v k="$3" '$1 == c && $2 == p {print $k}' "$4"; }
+
+# summarize: $OUT/summary.md (markdown) from the results in $OUT.
+summarize() {
+	{
+		echo "## Through Caddy (bench/run.sh)"
+		echo
+		echo '```'
+		cat "$OUT/env.txt"
+		awk '{print $2}' "$OUT/loadavg.log" | sort -g | awk '{v[NR] = $1} END {printf "loadavg (1 min) during the run: min %s, median %s, max %s over %d samples\n", v[1], v[int((NR + 1) / 2)], v[NR], NR}'
+		echo '```'
+		echo
+		echo "### Peak requests/s (wrk -t1 -c$CONNS -d$DURATION, closed loop; median of $ROUNDS interleaved rounds)"
+		echo
+		echo "| page | config | req/s (median) | runs | vs baseline | target | p50 ms | p99 ms |"
+		echo "|---|---|---:|---|---:|---|---:|---:|"
+		for row in "wp.html A - -" "wp.html B A >=60%" "wp.html C - -" "wp.html D C >=85%" "trackers.html A - -" "trackers.html B A -"; do
+			read -r page cfg base target <<<"$row"
+			m=$(col "$cfg" "$page" 4 "$OUT/peak.tsv" | median)
+			runs=$(col "$cfg" "$page" 4 "$OUT/peak.tsv" | awk '{printf "%s%.0f", (NR > 1 ? ", " : ""), $1}')
+			ratio="-"
+			if [ "$base" != - ]; then
+				b=$(col "$base" "$page" 4 "$OUT/peak.tsv" | median)
+				ratio=$(awk -v m="$m" -v b="$b" 'BEGIN {printf "%.0f %% of %s", 100 * m / b, "'"$base"'"}')
+			fi
+			p50=$(col "$cfg" "$page" 5 "$OUT/peak.tsv" | median)
+			p99=$(col "$cfg" "$page" 6 "$OUT/peak.tsv" | median)
+			printf '| %s | %s | %.0f | %s | %s | %s | %s | %s |\n' "$page" "$cfg" "$m" "$runs" "$ratio" "$target" "$p50" "$p99"
+		done
+		echo
+		echo "A = reverse_proxy, B = consent + reverse_proxy, C = encode gzip + reverse_proxy, D = encode gzip + consent + reverse_proxy."
+		echo "Per-round ratios B/A on wp.html: $(for r in $(seq "$ROUNDS"); do awk -F'\t' -v r="$r" '$2 == "wp.html" && $3 == r {v[$1] = $4} END {printf "%.0f%% ", 100 * v["B"] / v["A"]}' "$OUT/peak.tsv"; done)"
+		echo "Per-round ratios D/C on wp.html: $(for r in $(seq "$ROUNDS"); do awk -F'\t' -v r="$r" '$2 == "wp.html" && $3 == r {v[$1] = $4} END {printf "%.0f%% ", 100 * v["D"] / v["C"]}' "$OUT/peak.tsv"; done)"
+		echo "wrk errors (socket + non-2xx) over all runs: $(awk -F'\t' '{s += $7} END {print s + 0}' "$OUT/peak.tsv")"
+		echo
+		echo "### Latency at a fixed rate (bench/load, open loop, /wp.html, fractions of A's median peak $PEAK_A req/s; median of $OPEN_ROUNDS rounds)"
+		echo
+		echo "| rate | config | p50 ms | p99 ms | p99.9 ms | achieved req/s | errors+unfinished | added p50 / p99 ms |"
+		echo "|---|---|---:|---:|---:|---:|---:|---|"
+		# open.tsv: cfg pct round target sent ok errors unfinished achieved p50 p90 p99 p999 max
+		o() { awk -F'\t' -v c="$1" -v p="$2" -v k="$3" '$1 == c && $2 == p {print $k}' "$OUT/open.tsv" | median; }
+		for pct in $OPEN_PCTS; do
+			for cfg in A B; do
+				added="-"
+				[ "$cfg" = B ] && added=$(awk -v pa="$(o A "$pct" 10)" -v pb="$(o B "$pct" 10)" -v qa="$(o A "$pct" 12)" -v qb="$(o B "$pct" 12)" \
+					'BEGIN {printf "%+.3f / %+.3f", pb - pa, qb - qa}')
+				printf '| %s %% (%.0f/s) | %s | %s | %s | %s | %.0f | %s | %s |\n' "$pct" "$(o "$cfg" "$pct" 4)" "$cfg" \
+					"$(o "$cfg" "$pct" 10)" "$(o "$cfg" "$pct" 12)" "$(o "$cfg" "$pct" 13)" "$(o "$cfg" "$pct" 9)" \
+					"$(awk -F'\t' -v c="$cfg" -v p="$pct" '$1 == c && $2 == p {s += $7 + $8} END {print s + 0}' "$OUT/open.tsv")" "$added"
+			done
+		done
+		echo
+		echo "Targets at 50 %: added p50 <= 0.3 ms, added p99 <= 1 ms. A rate above B's own peak shows as seconds of queueing."
+		echo
+		echo "### First byte through a dripping upstream (11 MiB in 32 KiB pieces every 10 ms; $TTFB_RUNS interleaved runs, fresh connection each)"
+		echo
+		echo "| page | config | first body byte ms (mean / median) | </head> received ms (mean / median) |"
+		echo "|---|---|---:|---:|"
+		for page in slow.html slow-chunked.html; do
+			for cfg in A B; do
+				fbm=$(col "$cfg" "$page" 4 "$OUT/ttfb.tsv" | awk '{s += $1} END {printf "%.3f", s / NR}')
+				fbd=$(col "$cfg" "$page" 4 "$OUT/ttfb.tsv" | median)
+				hem=$(col "$cfg" "$page" 5 "$OUT/ttfb.tsv" | awk '{s += $1} END {printf "%.3f", s / NR}')
+				hed=$(col "$cfg" "$page" 5 "$OUT/ttfb.tsv" | median)
+				printf '| %s | %s | %s / %s | %s / %s |\n' "$page" "$cfg" "$fbm" "$fbd" "$hem" "$hed"
+			done
+		done
+		echo
+		echo "slow.html has Content-Length (Caddy does not flush on its own); slow-chunked.html has none (Caddy flushes after every read). Target: B within 1 ms of A."
+		echo
+		echo "### Peak RSS, 11 MiB page (/big.html), wrk -t1 -c$CONNS -d$DURATION, fresh Caddy per run"
+		echo
+		echo "| config | VmHWM idle MiB | VmHWM under load MiB (median) | runs MiB | req/s (median) |"
+		echo "|---|---:|---:|---|---:|"
+		for cfg in A B; do
+			idle=$(awk -F'\t' -v c="$cfg" '$1 == c {print $3 / 1024}' "$OUT/rss.tsv" | median)
+			hwm=$(awk -F'\t' -v c="$cfg" '$1 == c {print $4 / 1024}' "$OUT/rss.tsv" | median)
+			runs=$(awk -F'\t' -v c="$cfg" '$1 == c {printf "%s%.1f", (n++ ? ", " : ""), $4 / 1024}' "$OUT/rss.tsv")
+			rps=$(awk -F'\t' -v c="$cfg" '$1 == c {print $5}' "$OUT/rss.tsv" | median)
+			printf '| %s | %.1f | %.1f | %s | %.1f |\n' "$cfg" "$idle" "$hwm" "$runs" "$rps"
+		done
+		ha=$(awk -F'\t' '$1 == "A" {print $4 / 1024}' "$OUT/rss.tsv" | median)
+		hb=$(awk -F'\t' '$1 == "B" {print $4 / 1024}' "$OUT/rss.tsv" | median)
+		awk -v a="$ha" -v b="$hb" 'BEGIN {printf "\nB - A: %+.1f MiB (target <= +8 MB).\n", b - a}'
+		if [ "$PROFILE" = 1 ]; then
+			for page in wp.html trackers.html; do
+				echo
+				echo "### CPU profile of B on $page (${PROFILE_SECONDS}s under wrk -c$CONNS)"
+				echo
+				echo '```'
+				grep -m1 'Total samples' "$OUT/pprof-B-$page-flat.txt"
+				echo "entry points (cumulative; Rewriter.write is the rewriter's writes to the client connection):"
+				grep -E 'consent\.\(\*Handler\)\.ServeHTTP$|htmlrewrite\.\(\*Rewriter\)\.(Write|write|run)$|banner\.Render$|catalog\.\(\*Catalog\)\.Match[A-Za-z]*$' \
+					"$OUT/pprof-B-$page-cum.txt" || true
+				echo "this module's functions by self time:"
+				grep -m1 '^ *flat' "$OUT/pprof-B-$page-flat.txt"
+				awk '/samtykke\/caddy-consent/ && n++ < 12' "$OUT/pprof-B-$page-flat.txt"
+				echo '```'
+			done
+		fi
+		echo
+		echo "Raw results: $OUT"
+	} >"$OUT/summary.md"
+}
+
+# SUMMARY_ONLY=1 OUT=<dir of an earlier run> rewrites that run's summary.
+if [ "${SUMMARY_ONLY:-0}" = 1 ]; then
+	PEAK_A=$(col A wp.html 4 "$OUT/peak.tsv" | median)
+	summarize
+	cat "$OUT/summary.md"
+	exit 0
+fi
 
 # --- tools ----------------------------------------------------------------
 SUDO=""
@@ -80,7 +195,7 @@ LOAD=$OUT/bin/load
 
 {
 	echo "date: $(date -u +%FT%TZ)"
-	echo "command: ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP CONNS=$CONNS OPEN_ROUNDS=$OPEN_ROUNDS RSS_ROUNDS=$RSS_ROUNDS TTFB_RUNS=$TTFB_RUNS bash bench/run.sh"
+	echo "command: ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP CONNS=$CONNS OPEN_ROUNDS=$OPEN_ROUNDS OPEN_PCTS=\"$OPEN_PCTS\" RSS_ROUNDS=$RSS_ROUNDS TTFB_RUNS=$TTFB_RUNS bash bench/run.sh"
 	echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
 	echo "go: $(go version | cut -d' ' -f3-)"
 	echo "caddy: $($CADDY version | cut -d' ' -f1)"
@@ -221,10 +336,6 @@ run_wrk() {
 	log "$cfg $page round $round: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errs"
 }
 
-# median: the median of the numbers on stdin.
-median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-col() { awk -F'\t' -v c="$1" -v p="$2" -v k="$3" '$1 == c && $2 == p {print $k}' "$4"; }
-
 # --- phase 1: peak requests/s --------------------------------------------------
 for cfg in A B C D; do
 	start_caddy "$cfg" "$cfg"
@@ -251,27 +362,28 @@ if [ "$PROFILE" = 1 ]; then
 		sleep 1
 		curl -fsS -o "$OUT/cpu-B-$page.pprof" "http://127.0.0.1:${CADMIN[B]}/debug/pprof/profile?seconds=$PROFILE_SECONDS"
 		wait "$wrkpid"
-		go tool pprof -top -nodecount=25 "$CADDY" "$OUT/cpu-B-$page.pprof" >"$OUT/pprof-B-$page-top.txt" 2>/dev/null || true
-		go tool pprof -top -cum -show='samtykke/caddy-consent' -nodecount=25 "$CADDY" "$OUT/cpu-B-$page.pprof" \
-			>"$OUT/pprof-B-$page-ours.txt" 2>/dev/null || true
+		go tool pprof -top -nodecount=400 "$CADDY" "$OUT/cpu-B-$page.pprof" >"$OUT/pprof-B-$page-flat.txt" 2>/dev/null || true
+		go tool pprof -top -cum -nodecount=400 "$CADDY" "$OUT/cpu-B-$page.pprof" >"$OUT/pprof-B-$page-cum.txt" 2>/dev/null || true
 	done
 fi
 
-# --- phase 2: open loop at half of A's peak ------------------------------------
+# --- phase 2: open loop at fractions of A's peak --------------------------------
 PEAK_A=$(col A wp.html 4 "$OUT/peak.tsv" | median)
-RATE=$(awk -v p="$PEAK_A" 'BEGIN {printf "%d", p / 2}')
-log "phase 2: open loop at $RATE req/s (50 % of A's median peak $PEAK_A)"
 : >"$OUT/open.tsv"
-for round in $(seq "$OPEN_ROUNDS"); do
-	order="A B"
-	[ $((round % 2)) = 0 ] && order="B A"
-	for cfg in $order; do
-		line=$("${PIN0[@]}" "$LOAD" rate -url "http://127.0.0.1:${CPORT[$cfg]}/wp.html" -rate "$RATE" \
-			-duration "$DURATION" -warmup "$WARMUP" -conns 64 -H 'Accept: text/html')
-		echo "$cfg $round $line" >>"$OUT/raw/open.txt"
-		printf '%s\t%s\t%s\n' "$cfg" "$round" \
-			"$(echo "$line" | tr ' ' '\n' | awk -F= '{printf "%s\t", $2}')" >>"$OUT/open.tsv"
-		log "$cfg open loop round $round: $line"
+for pct in $OPEN_PCTS; do
+	rate=$(awk -v p="$PEAK_A" -v f="$pct" 'BEGIN {printf "%d", p * f / 100}')
+	log "phase 2: open loop at $rate req/s ($pct % of A's median peak $PEAK_A)"
+	for round in $(seq "$OPEN_ROUNDS"); do
+		order="A B"
+		[ $((round % 2)) = 0 ] && order="B A"
+		for cfg in $order; do
+			line=$("${PIN0[@]}" "$LOAD" rate -url "http://127.0.0.1:${CPORT[$cfg]}/wp.html" -rate "$rate" \
+				-duration "$DURATION" -warmup "$WARMUP" -conns 64 -H 'Accept: text/html')
+			echo "$pct $cfg $round $line" >>"$OUT/raw/open.txt"
+			printf '%s\t%s\t%s\t%s\n' "$cfg" "$pct" "$round" \
+				"$(echo "$line" | tr ' ' '\n' | awk -F= '{printf "%s\t", $2}')" >>"$OUT/open.tsv"
+			log "$cfg open loop $pct % round $round: $line"
+		done
 	done
 done
 
@@ -318,98 +430,7 @@ done
 
 echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/env.txt"
 
-# --- summary ----------------------------------------------------------------------
-{
-	echo "## Through Caddy (bench/run.sh)"
-	echo
-	echo '```'
-	cat "$OUT/env.txt"
-	awk '{print $2}' "$OUT/loadavg.log" | sort -g | awk '{v[NR] = $1} END {printf "loadavg (1 min) during the run: min %s, median %s, max %s over %d samples\n", v[1], v[int((NR + 1) / 2)], v[NR], NR}'
-	echo "total time: $(($(date +%s) - T0)) s"
-	echo '```'
-	echo
-	echo "### Peak requests/s (wrk -t1 -c$CONNS -d$DURATION, closed loop; median of $ROUNDS interleaved rounds)"
-	echo
-	echo "| page | config | req/s (median) | runs | vs baseline | target | p50 ms | p99 ms |"
-	echo "|---|---|---:|---|---:|---|---:|---:|"
-	for row in "wp.html A - -" "wp.html B A >=60%" "wp.html C - -" "wp.html D C >=85%" "trackers.html A - -" "trackers.html B A -"; do
-		read -r page cfg base target <<<"$row"
-		m=$(col "$cfg" "$page" 4 "$OUT/peak.tsv" | median)
-		runs=$(col "$cfg" "$page" 4 "$OUT/peak.tsv" | awk '{printf "%s%.0f", (NR > 1 ? ", " : ""), $1}')
-		ratio="-"
-		if [ "$base" != - ]; then
-			b=$(col "$base" "$page" 4 "$OUT/peak.tsv" | median)
-			ratio=$(awk -v m="$m" -v b="$b" 'BEGIN {printf "%.0f %% of %s", 100 * m / b, "'"$base"'"}')
-		fi
-		p50=$(col "$cfg" "$page" 5 "$OUT/peak.tsv" | median)
-		p99=$(col "$cfg" "$page" 6 "$OUT/peak.tsv" | median)
-		printf '| %s | %s | %.0f | %s | %s | %s | %s | %s |\n' "$page" "$cfg" "$m" "$runs" "$ratio" "$target" "$p50" "$p99"
-	done
-	echo
-	echo "A = reverse_proxy, B = consent + reverse_proxy, C = encode gzip + reverse_proxy, D = encode gzip + consent + reverse_proxy."
-	echo "Per-round ratios B/A on wp.html: $(for r in $(seq "$ROUNDS"); do awk -F'\t' -v r="$r" '$2 == "wp.html" && $3 == r {v[$1] = $4} END {printf "%.0f%% ", 100 * v["B"] / v["A"]}' "$OUT/peak.tsv"; done)"
-	echo "Per-round ratios D/C on wp.html: $(for r in $(seq "$ROUNDS"); do awk -F'\t' -v r="$r" '$2 == "wp.html" && $3 == r {v[$1] = $4} END {printf "%.0f%% ", 100 * v["D"] / v["C"]}' "$OUT/peak.tsv"; done)"
-	echo "wrk errors (socket + non-2xx) over all runs: $(awk -F'\t' '{s += $7} END {print s + 0}' "$OUT/peak.tsv")"
-	echo
-	echo "### Latency at a fixed rate (bench/load, open loop, $RATE req/s = 50 % of A's peak, /wp.html; median of $OPEN_ROUNDS rounds)"
-	echo
-	echo "| config | p50 ms | p99 ms | p99.9 ms | achieved req/s | errors+unfinished |"
-	echo "|---|---:|---:|---:|---:|---:|"
-	for cfg in A B; do
-		# open.tsv: cfg round target sent ok errors unfinished achieved p50 p90 p99 p999 max
-		awk -F'\t' -v c="$cfg" '$1 == c' "$OUT/open.tsv" >"$OUT/open-$cfg.tsv"
-		o() { awk -F'\t' -v k="$1" '{print $k}' "$OUT/open-$cfg.tsv" | median; }
-		printf '| %s | %s | %s | %s | %.0f | %s |\n' "$cfg" "$(o 9)" "$(o 11)" "$(o 12)" "$(o 8)" \
-			"$(awk -F'\t' '{s += $6 + $7} END {print s + 0}' "$OUT/open-$cfg.tsv")"
-	done
-	pa=$(awk -F'\t' '{print $9}' "$OUT/open-A.tsv" | median)
-	pb=$(awk -F'\t' '{print $9}' "$OUT/open-B.tsv" | median)
-	qa=$(awk -F'\t' '{print $11}' "$OUT/open-A.tsv" | median)
-	qb=$(awk -F'\t' '{print $11}' "$OUT/open-B.tsv" | median)
-	awk -v pa="$pa" -v pb="$pb" -v qa="$qa" -v qb="$qb" 'BEGIN {printf "\nAdded by the module: p50 %+.3f ms (target <= 0.3), p99 %+.3f ms (target <= 1).\n", pb - pa, qb - qa}'
-	echo
-	echo "### First byte through a dripping upstream (11 MiB in 32 KiB pieces every 10 ms; $TTFB_RUNS interleaved runs, fresh connection each)"
-	echo
-	echo "| page | config | first body byte ms (mean / median) | </head> received ms (mean / median) |"
-	echo "|---|---|---:|---:|"
-	for page in slow.html slow-chunked.html; do
-		for cfg in A B; do
-			fbm=$(col "$cfg" "$page" 4 "$OUT/ttfb.tsv" | awk '{s += $1} END {printf "%.3f", s / NR}')
-			fbd=$(col "$cfg" "$page" 4 "$OUT/ttfb.tsv" | median)
-			hem=$(col "$cfg" "$page" 5 "$OUT/ttfb.tsv" | awk '{s += $1} END {printf "%.3f", s / NR}')
-			hed=$(col "$cfg" "$page" 5 "$OUT/ttfb.tsv" | median)
-			printf '| %s | %s | %s / %s | %s / %s |\n' "$page" "$cfg" "$fbm" "$fbd" "$hem" "$hed"
-		done
-	done
-	echo
-	echo "slow.html has Content-Length (Caddy does not flush on its own); slow-chunked.html has none (Caddy flushes after every read). Target: B within 1 ms of A."
-	echo
-	echo "### Peak RSS, 11 MiB page (/big.html), wrk -t1 -c$CONNS -d$DURATION, fresh Caddy per run"
-	echo
-	echo "| config | VmHWM idle MiB | VmHWM under load MiB (median) | runs MiB | req/s (median) |"
-	echo "|---|---:|---:|---|---:|"
-	for cfg in A B; do
-		idle=$(awk -F'\t' -v c="$cfg" '$1 == c {print $3 / 1024}' "$OUT/rss.tsv" | median)
-		hwm=$(awk -F'\t' -v c="$cfg" '$1 == c {print $4 / 1024}' "$OUT/rss.tsv" | median)
-		runs=$(awk -F'\t' -v c="$cfg" '$1 == c {printf "%s%.1f", (n++ ? ", " : ""), $4 / 1024}' "$OUT/rss.tsv")
-		rps=$(awk -F'\t' -v c="$cfg" '$1 == c {print $5}' "$OUT/rss.tsv" | median)
-		printf '| %s | %.1f | %.1f | %s | %.1f |\n' "$cfg" "$idle" "$hwm" "$runs" "$rps"
-	done
-	ha=$(awk -F'\t' '$1 == "A" {print $4 / 1024}' "$OUT/rss.tsv" | median)
-	hb=$(awk -F'\t' '$1 == "B" {print $4 / 1024}' "$OUT/rss.tsv" | median)
-	awk -v a="$ha" -v b="$hb" 'BEGIN {printf "\nB - A: %+.1f MiB (target <= +8 MB).\n", b - a}'
-	if [ "$PROFILE" = 1 ]; then
-		for page in wp.html trackers.html; do
-			echo
-			echo "### CPU profile of B on $page (${PROFILE_SECONDS}s under wrk -c$CONNS), functions of this module by cumulative time"
-			echo
-			echo '```'
-			sed -n '/^ *flat/,$p' "$OUT/pprof-B-$page-ours.txt" | head -20
-			echo '```'
-		done
-	fi
-	echo
-	echo "Raw results: $OUT"
-} >"$OUT/summary.md"
+echo "total time: $(($(date +%s) - T0)) s" >>"$OUT/env.txt"
+summarize
 cat "$OUT/summary.md"
 log "done"

@@ -91,6 +91,11 @@ func TestOpenLoopCountsQueueing(t *testing.T) {
 	if max := percentile(res.done, 1); max < 10*service {
 		t.Errorf("max = %v, want >= %v", max, 10*service)
 	}
+	// 30 requests took at least 30 service times: the achieved rate is the
+	// server's, not the schedule's.
+	if got, limit := res.achieved(), float64(time.Second/service); got > limit*1.05 {
+		t.Errorf("achieved %.0f/s, want <= %.0f/s", got, limit)
+	}
 
 	// Errors are counted apart from latencies; the warmup is not measured.
 	res = openLoop(newClient(4, false), srv.URL, nil, 100, 100*time.Millisecond, 100*time.Millisecond, 4)

@@ -139,6 +139,7 @@ type Handler struct {
 	cssURL      string      // hashed banner asset URLs
 	jsURL       string
 	metrics     *metrics
+	rendered    *renderCache // banners and placeholders already rendered
 	inv         *inventory.Inventory // what the upstream really sets and loads
 	stopInv     context.CancelFunc
 	invDone     chan struct{}
@@ -196,6 +197,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		h.Path = DefaultPath
 	}
 	h.cssURL, h.jsURL = h.Path+"/assets/"+css, h.Path+"/assets/"+js
+	h.rendered = new(renderCache)
 	if h.UnknownCookies == "" {
 		h.UnknownCookies = "allow"
 	}

@@ -121,6 +121,9 @@ func (d *decoder) Flush() error {
 	if err := d.w.rw.Flush(); err != nil {
 		return err
 	}
+	if err := d.w.bw.Flush(); err != nil {
+		return err
+	}
 	return http.NewResponseController(d.w.ResponseWriter).Flush()
 }
 
@@ -139,7 +142,11 @@ type lockedWriter struct{ d *decoder }
 func (l lockedWriter) Write(p []byte) (int, error) {
 	l.d.mu.Lock()
 	defer l.d.mu.Unlock()
-	return l.d.w.rw.Write(p)
+	n, err := l.d.w.rw.Write(p)
+	if err == nil {
+		err = l.d.w.bw.Flush()
+	}
+	return n, err
 }
 
 // peekReader lets the deflate sniffing look at two bytes without losing them.

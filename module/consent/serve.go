@@ -132,10 +132,12 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 		Classifier: h.catalog,
 		Granted:    ex.granted,
 		Banner: func(p *htmlrewrite.Page) []byte {
-			return banner.Render(h.view(ex.r, ex, p.Found, p.Lang))
+			v := h.view(ex.r, ex, p.Found, p.Lang)
+			return h.rendered.get(v, "", func() []byte { return banner.Render(v) })
 		},
 		Placeholder: func(p *htmlrewrite.Page, s *catalog.Service) []byte {
-			return banner.Placeholder(h.view(ex.r, ex, nil, p.Lang), s, s.Category)
+			v := h.view(ex.r, ex, nil, p.Lang)
+			return h.rendered.get(v, s.ID, func() []byte { return banner.Placeholder(v, s, s.Category) })
 		},
 	}
 	if h.GoogleConsentMode == nil || *h.GoogleConsentMode {

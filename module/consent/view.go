@@ -2,6 +2,10 @@ package consent
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/samtykke/caddy-consent/module/banner"
 	"github.com/samtykke/caddy-consent/module/catalog"
@@ -37,4 +41,53 @@ func (h *Handler) version(r *http.Request) string {
 		return h.inv.Version(r.Host, "auto")
 	}
 	return h.PolicyVersion
+}
+
+// renderCache keeps rendered banners and placeholders: the same page in the
+// same state renders the same bytes, and rendering costs about a third of
+// rewriting a median page. Bounded by emptying it when full.
+type renderCache struct {
+	m sync.Map // key → []byte
+	n atomic.Int32
+}
+
+const maxRendered = 1024
+
+// get returns the bytes cached for v (and extra), rendering them once. The
+// key holds every input of the rendering that varies per request; the rest
+// (texts, policy URL, assets) is fixed per handler.
+func (c *renderCache) get(v *banner.View, extra string, render func() []byte) []byte {
+	var k strings.Builder
+	k.Grow(64 + len(v.Return) + 24*len(v.Found))
+	k.WriteString(v.Lang)
+	k.WriteByte('|')
+	k.WriteString(strconv.Itoa(int(v.Granted)))
+	if v.Decided {
+		k.WriteString("|d")
+	}
+	if v.GPC {
+		k.WriteString("|g")
+	}
+	if v.DNT {
+		k.WriteString("|t")
+	}
+	k.WriteByte('|')
+	k.WriteString(v.Return)
+	k.WriteByte('|')
+	k.WriteString(extra)
+	for _, s := range v.Found {
+		k.WriteByte('|')
+		k.WriteString(s.ID)
+	}
+	key := k.String()
+	if b, ok := c.m.Load(key); ok {
+		return b.([]byte)
+	}
+	b := render()
+	if c.n.Add(1) > maxRendered {
+		c.m.Clear()
+		c.n.Store(0)
+	}
+	c.m.Store(key, b)
+	return b
 }

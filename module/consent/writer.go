@@ -55,11 +55,20 @@ type responseWriter struct {
 	reason      passReason
 
 	n   int64 // body bytes that went into the rewriter
+	bw  *bufio.Writer // coalesces the rewriter's spans into few chunks
 	rw  *htmlrewrite.Rewriter
 	dec *decoder // non-nil while decoding an upstream Content-Encoding
 }
 
 var rewriterPool = sync.Pool{New: func() any { return new(htmlrewrite.Rewriter) }}
+
+// A rewritten response is chunked, and net/http turns every Write into a
+// chunk of its own (two write(2) calls for a large one): the rewriter's many
+// small spans between edits would each cost that. The buffer is flushed at the
+// end of every upstream write, so nothing waits longer than without it.
+const spanBufferSize = 16 << 10
+
+var spanBufferPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, spanBufferSize) }}
 
 // WriteHeader keeps the status until the first body byte; 1xx pass at once.
 func (w *responseWriter) WriteHeader(status int) {
@@ -111,8 +120,10 @@ func (w *responseWriter) decide(first []byte) {
 		w.rewrite = w.req.Method != http.MethodHead
 	}
 	if w.rewrite {
+		w.bw = spanBufferPool.Get().(*bufio.Writer)
+		w.bw.Reset(w.ResponseWriter)
 		w.rw = rewriterPool.Get().(*htmlrewrite.Rewriter)
-		w.rw.Reset(w.ResponseWriter, w.h.rewriteOptions(w.ex))
+		w.rw.Reset(w.bw, w.h.rewriteOptions(w.ex))
 	} else {
 		reason := w.reason
 		if reason == passNone {
@@ -136,7 +147,11 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	if w.dec != nil {
 		return w.dec.Write(p)
 	}
-	return w.rw.Write(p)
+	n, err := w.rw.Write(p)
+	if err == nil {
+		err = w.bw.Flush()
+	}
+	return n, err
 }
 
 // ReadFrom must be ours: file_server copies with io.CopyN, which would
@@ -170,6 +185,9 @@ func (w *responseWriter) FlushError() error {
 		if err := w.rw.Flush(); err != nil {
 			return err
 		}
+		if err := w.bw.Flush(); err != nil {
+			return err
+		}
 	}
 	return http.NewResponseController(w.ResponseWriter).Flush()
 }
@@ -198,11 +216,17 @@ func (w *responseWriter) close() error {
 	if cerr := w.rw.Close(); err == nil {
 		err = cerr
 	}
+	if ferr := w.bw.Flush(); err == nil {
+		err = ferr
+	}
 	w.h.drift(w.h.inv.ObservePage(w.req.Host, w.rw.Page().Found, nil, time.Now()))
 	w.h.metrics.page(w.rw.Page(), w.n)
 	w.rw.Reset(nil, nil)
 	rewriterPool.Put(w.rw)
 	w.rw = nil
+	w.bw.Reset(nil)
+	spanBufferPool.Put(w.bw)
+	w.bw = nil
 	return err
 }
 
