@@ -139,7 +139,7 @@ type Handler struct {
 	cssURL      string      // hashed banner asset URLs
 	jsURL       string
 	metrics     *metrics
-	rendered    *renderCache // banners and placeholders already rendered
+	rendered    *renderCache         // banners and placeholders already rendered
 	inv         *inventory.Inventory // what the upstream really sets and loads
 	stopInv     context.CancelFunc
 	invDone     chan struct{}

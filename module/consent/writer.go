@@ -54,7 +54,7 @@ type responseWriter struct {
 	rewrite     bool
 	reason      passReason
 
-	n   int64 // body bytes that went into the rewriter
+	n   int64         // body bytes that went into the rewriter
 	bw  *bufio.Writer // coalesces the rewriter's spans into few chunks
 	rw  *htmlrewrite.Rewriter
 	dec *decoder // non-nil while decoding an upstream Content-Encoding
