@@ -11,6 +11,7 @@
 package banner
 
 import (
+	"github.com/samtykke/caddy-consent/internal/asciihtml"
 	"net/url"
 	"strings"
 
@@ -68,7 +69,7 @@ func (v *View) checked(c policy.Category) bool {
 
 // endpoint is where the forms post: v.Endpoint when it is a site path.
 func (v *View) endpoint() string {
-	if sitePath(v.Endpoint) {
+	if asciihtml.SitePath(v.Endpoint) {
 		return v.Endpoint
 	}
 	return "/_consent"
@@ -77,7 +78,7 @@ func (v *View) endpoint() string {
 // settingsURL is the no-JavaScript way to the settings layer.
 func (v *View) settingsURL() string {
 	u := v.endpoint() + "/settings"
-	if sitePath(v.Return) {
+	if asciihtml.SitePath(v.Return) {
 		u += "?return=" + url.QueryEscape(v.Return)
 	}
 	return u
@@ -100,193 +101,193 @@ const barStyle = `position:fixed;z-index:2147483000;inset:auto 0 0;` +
 // title, text, "Accept all" and "Reject all" as equal buttons, and "Settings";
 // after a choice only a small "Cookie settings" control.
 func Render(v *View) []byte {
-	w := &writer{b: make([]byte, 0, 6144+len(v.Found)*384)}
-	if safeURL(v.AssetCSS) {
-		w.raw(`<link rel="stylesheet"`)
-		w.attr("href", v.AssetCSS)
+	w := asciihtml.NewWriter(6144 + len(v.Found)*384)
+	if asciihtml.SafeURL(v.AssetCSS) {
+		w.Raw(`<link rel="stylesheet"`)
+		w.Attr("href", v.AssetCSS)
 		v.nonce(w)
-		w.raw(`>`)
+		w.Raw(`>`)
 	}
-	w.raw(`<div data-consent-banner`)
-	w.attr("lang", v.lang())
-	w.raw(` data-nosnippet class="cb" role="region" aria-labelledby="consent-title"`)
+	w.Raw(`<div data-consent-banner`)
+	w.Attr("lang", v.lang())
+	w.Raw(` data-nosnippet class="cb" role="region" aria-labelledby="consent-title"`)
 	if !v.Decided {
-		w.raw(` aria-describedby="consent-desc"`)
+		w.Raw(` aria-describedby="consent-desc"`)
 	}
-	w.raw(`>`)
-	w.raw(`<div class="cb-bar"`)
+	w.Raw(`>`)
+	w.Raw(`<div class="cb-bar"`)
 	if v.Decided {
-		w.raw(` hidden`)
+		w.Raw(` hidden`)
 	}
-	w.raw(` style="` + barStyle + `">`)
+	w.Raw(` style="` + barStyle + `">`)
 	v.form(w, false)
-	w.raw(`</div><a class="cb-re"`)
-	w.attr("href", v.settingsURL())
-	w.raw(` data-consent-action="settings"`)
+	w.Raw(`</div><a class="cb-re"`)
+	w.Attr("href", v.settingsURL())
+	w.Raw(` data-consent-action="settings"`)
 	if !v.Decided {
-		w.raw(` hidden`)
+		w.Raw(` hidden`)
 	}
-	w.raw(`>`)
-	w.esc(v.text("reopen"))
-	w.raw(`</a><p class="cb-sr" role="status"`)
-	w.attr("data-consent-saved", v.text("saved"))
-	w.raw(`></p></div>`)
-	if safeURL(v.AssetJS) {
-		w.raw(`<script defer`)
-		w.attr("src", v.AssetJS)
+	w.Raw(`>`)
+	w.Esc(v.text("reopen"))
+	w.Raw(`</a><p class="cb-sr" role="status"`)
+	w.Attr("data-consent-saved", v.text("saved"))
+	w.Raw(`></p></div>`)
+	if asciihtml.SafeURL(v.AssetJS) {
+		w.Raw(`<script defer`)
+		w.Attr("src", v.AssetJS)
 		v.nonce(w)
-		w.raw(`></script>`)
+		w.Raw(`></script>`)
 	}
-	return w.b
+	return w.Bytes()
 }
 
-func (v *View) nonce(w *writer) {
+func (v *View) nonce(w *asciihtml.Writer) {
 	if v.Nonce != "" {
-		w.attr("nonce", v.Nonce)
+		w.Attr("nonce", v.Nonce)
 	}
 }
 
 // form writes the banner form. page is the standalone settings page: there the
 // settings layer is all there is and shows without JavaScript.
-func (v *View) form(w *writer, page bool) {
-	w.raw(`<form class="cb-in" method="post"`)
-	w.attr("action", v.endpoint())
-	w.raw(`>`)
-	if sitePath(v.Return) {
-		w.raw(`<input type="hidden" name="return"`)
-		w.attr("value", v.Return)
-		w.raw(`>`)
+func (v *View) form(w *asciihtml.Writer, page bool) {
+	w.Raw(`<form class="cb-in" method="post"`)
+	w.Attr("action", v.endpoint())
+	w.Raw(`>`)
+	if asciihtml.SitePath(v.Return) {
+		w.Raw(`<input type="hidden" name="return"`)
+		w.Attr("value", v.Return)
+		w.Raw(`>`)
 	}
 	if !page {
-		w.raw(`<div class="cb-l1">`)
-		w.tagText("h2", ` id="consent-title"`, v.text("title"))
-		w.raw(`<p id="consent-desc">`)
-		w.esc(v.text("body"))
+		w.Raw(`<div class="cb-l1">`)
+		w.TagText("h2", ` id="consent-title"`, v.text("title"))
+		w.Raw(`<p id="consent-desc">`)
+		w.Esc(v.text("body"))
 		v.policyLink(w, " ")
-		w.raw(`</p></div><div class="cb-l2" hidden>`)
-		w.raw(`<button type="button" class="cb-x"`)
-		w.attr("aria-label", v.text("close"))
-		w.raw(` hidden>&#215;</button>`)
-		w.tagText("h2", ` id="consent-settings" tabindex="-1"`, v.text("settings_title"))
+		w.Raw(`</p></div><div class="cb-l2" hidden>`)
+		w.Raw(`<button type="button" class="cb-x"`)
+		w.Attr("aria-label", v.text("close"))
+		w.Raw(` hidden>&#215;</button>`)
+		w.TagText("h2", ` id="consent-settings" tabindex="-1"`, v.text("settings_title"))
 	} else {
-		w.raw(`<div class="cb-l2">`)
-		w.tagText("h1", ` id="consent-title"`, v.text("settings_title"))
+		w.Raw(`<div class="cb-l2">`)
+		w.TagText("h1", ` id="consent-title"`, v.text("settings_title"))
 	}
-	w.tagText("p", "", v.text("settings_intro"))
+	w.TagText("p", "", v.text("settings_intro"))
 	v.categories(w)
-	w.raw(`<p class="cb-links">`)
+	w.Raw(`<p class="cb-links">`)
 	v.policyLink(w, "")
-	w.raw(` <a`)
-	w.attr("href", v.endpoint()+"/cookies")
-	w.raw(`>`)
-	w.esc(v.text("declaration_link"))
-	w.raw(`</a></p></div>`)
+	w.Raw(` <a`)
+	w.Attr("href", v.endpoint()+"/cookies")
+	w.Raw(`>`)
+	w.Esc(v.text("declaration_link"))
+	w.Raw(`</a></p></div>`)
 	switch {
 	case v.GPC:
-		w.tagText("p", ` class="cb-sig"`, v.text("gpc_honoured"))
+		w.TagText("p", ` class="cb-sig"`, v.text("gpc_honoured"))
 	case v.DNT:
-		w.tagText("p", ` class="cb-sig"`, v.text("dnt_honoured"))
+		w.TagText("p", ` class="cb-sig"`, v.text("dnt_honoured"))
 	}
 	// Accept and Reject are the same element with the same class: equal in
 	// size, colour and weight (EDPB cookie banner taskforce, 2023).
-	w.raw(`<div class="cb-row"><button class="cb-b" name="action" value="accept-all" data-consent-action="accept-all">`)
-	w.esc(v.text("accept_all"))
-	w.raw(`</button><button class="cb-b" name="action" value="reject-all" data-consent-action="reject-all">`)
-	w.esc(v.text("reject_all"))
-	w.raw(`</button>`)
+	w.Raw(`<div class="cb-row"><button class="cb-b" name="action" value="accept-all" data-consent-action="accept-all">`)
+	w.Esc(v.text("accept_all"))
+	w.Raw(`</button><button class="cb-b" name="action" value="reject-all" data-consent-action="reject-all">`)
+	w.Esc(v.text("reject_all"))
+	w.Raw(`</button>`)
 	if !page {
-		w.raw(`<a class="cb-b cb-b2"`)
-		w.attr("href", v.settingsURL())
-		w.raw(` data-consent-action="settings">`)
-		w.esc(v.text("settings"))
-		w.raw(`</a>`)
+		w.Raw(`<a class="cb-b cb-b2"`)
+		w.Attr("href", v.settingsURL())
+		w.Raw(` data-consent-action="settings">`)
+		w.Esc(v.text("settings"))
+		w.Raw(`</a>`)
 	}
-	w.raw(`<button class="cb-b cb-b2" name="action" value="save" data-consent-action="save"`)
+	w.Raw(`<button class="cb-b cb-b2" name="action" value="save" data-consent-action="save"`)
 	if !page {
-		w.raw(` hidden`)
+		w.Raw(` hidden`)
 	}
-	w.raw(`>`)
-	w.esc(v.text("save"))
-	w.raw(`</button></div></form>`)
+	w.Raw(`>`)
+	w.Esc(v.text("save"))
+	w.Raw(`</button></div></form>`)
 }
 
-func (v *View) policyLink(w *writer, sep string) {
-	if !safeURL(v.PolicyURL) {
+func (v *View) policyLink(w *asciihtml.Writer, sep string) {
+	if !asciihtml.SafeURL(v.PolicyURL) {
 		return
 	}
-	w.raw(sep)
-	w.raw(`<a`)
-	w.attr("href", v.PolicyURL)
-	w.raw(`>`)
-	w.esc(v.text("policy_link"))
-	w.raw(`</a>`)
+	w.Raw(sep)
+	w.Raw(`<a`)
+	w.Attr("href", v.PolicyURL)
+	w.Raw(`>`)
+	w.Esc(v.text("policy_link"))
+	w.Raw(`</a>`)
 }
 
 // categories writes one entry per category: necessary first, always on and not
 // a choice, then each optional one with a switch, its purpose and the services
 // of this page that fall under it.
-func (v *View) categories(w *writer) {
-	w.raw(`<ul class="cb-cats">`)
+func (v *View) categories(w *asciihtml.Writer) {
+	w.Raw(`<ul class="cb-cats">`)
 	cats := append([]policy.Category{policy.Necessary}, v.Categories...)
 	for i, c := range cats {
 		if c == policy.Necessary && i > 0 {
 			continue
 		}
 		id := c.String()
-		w.raw(`<li class="cb-cat"><div class="cb-ch">`)
+		w.Raw(`<li class="cb-cat"><div class="cb-ch">`)
 		if c == policy.Necessary {
-			w.tagText("span", ` class="cb-cn"`, v.categoryName(c))
-			w.tagText("span", ` class="cb-on"`, v.text("always_on"))
+			w.TagText("span", ` class="cb-cn"`, v.categoryName(c))
+			w.TagText("span", ` class="cb-on"`, v.text("always_on"))
 		} else {
-			w.raw(`<label class="cb-cn" for="consent-c-` + id + `">`)
-			w.esc(v.categoryName(c))
-			w.raw(`</label><input type="checkbox" class="cb-sw" name="category" value="` + id +
+			w.Raw(`<label class="cb-cn" for="consent-c-` + id + `">`)
+			w.Esc(v.categoryName(c))
+			w.Raw(`</label><input type="checkbox" class="cb-sw" name="category" value="` + id +
 				`" id="consent-c-` + id + `" aria-describedby="consent-d-` + id + `"`)
 			if v.checked(c) {
-				w.raw(` checked`)
+				w.Raw(` checked`)
 			}
-			w.raw(`>`)
+			w.Raw(`>`)
 		}
-		w.raw(`</div>`)
+		w.Raw(`</div>`)
 		if c == policy.Necessary {
-			w.tagText("p", "", v.text("category_necessary_desc"))
+			w.TagText("p", "", v.text("category_necessary_desc"))
 		} else {
-			w.tagText("p", ` id="consent-d-`+id+`"`, v.text("category_"+id+"_desc"))
+			w.TagText("p", ` id="consent-d-`+id+`"`, v.text("category_"+id+"_desc"))
 		}
 		v.services(w, c)
-		w.raw(`</li>`)
+		w.Raw(`</li>`)
 	}
-	w.raw(`</ul>`)
+	w.Raw(`</ul>`)
 }
 
 // services lists the services of category c found on this page, each with its
 // provider and the lifetimes of its cookies (Planet49: duration and third-party
 // access are part of informed consent).
-func (v *View) services(w *writer, c policy.Category) {
+func (v *View) services(w *asciihtml.Writer, c policy.Category) {
 	n := 0
 	for i, s := range v.Found {
 		if s == nil || s.Category != c || v.seen(i) {
 			continue
 		}
 		if n == 0 {
-			w.tagText("p", ` class="cb-sh"`, v.text("services_found"))
-			w.raw(`<ul class="cb-svc">`)
+			w.TagText("p", ` class="cb-sh"`, v.text("services_found"))
+			w.Raw(`<ul class="cb-svc">`)
 		}
 		n++
-		w.raw(`<li>`)
-		w.tagText("strong", "", s.Name)
+		w.Raw(`<li>`)
+		w.TagText("strong", "", s.Name)
 		if s.Provider != "" {
-			w.raw(`<br><span>`)
-			w.esc(v.text("provider"))
-			w.raw(`: `)
-			w.esc(s.Provider)
-			w.raw(`</span>`)
+			w.Raw(`<br><span>`)
+			w.Esc(v.text("provider"))
+			w.Raw(`: `)
+			w.Esc(s.Provider)
+			w.Raw(`</span>`)
 		}
 		if s.Purpose != "" && v.lang() == "en" {
 			// The catalog's purposes are English; other languages have the
 			// category's purpose above.
-			w.raw(`<br>`)
-			w.esc(s.Purpose)
+			w.Raw(`<br>`)
+			w.Esc(s.Purpose)
 		}
 		rows := 0 // the lifetimes table opens with the first cookie the catalog knows
 		for _, p := range s.Cookies {
@@ -298,24 +299,24 @@ func (v *View) services(w *writer, c policy.Category) {
 				continue
 			}
 			if rows == 0 {
-				w.raw(`<table><tr><th>`)
-				w.esc(v.text("col_name"))
-				w.raw(`<th>`)
-				w.esc(v.text("col_lifetime"))
+				w.Raw(`<table><tr><th>`)
+				w.Esc(v.text("col_name"))
+				w.Raw(`<th>`)
+				w.Esc(v.text("col_lifetime"))
 			}
 			rows++
-			w.raw(`<tr><td>`)
-			w.tagText("code", "", p)
-			w.raw(`<td>`)
-			w.esc(FormatLifetime(v.lang(), ck.Lifetime))
+			w.Raw(`<tr><td>`)
+			w.TagText("code", "", p)
+			w.Raw(`<td>`)
+			w.Esc(FormatLifetime(v.lang(), ck.Lifetime))
 		}
 		if rows > 0 {
-			w.raw(`</table>`)
+			w.Raw(`</table>`)
 		}
-		w.raw(`</li>`)
+		w.Raw(`</li>`)
 	}
 	if n > 0 {
-		w.raw(`</ul>`)
+		w.Raw(`</ul>`)
 	}
 }
 
@@ -333,30 +334,30 @@ func (v *View) seen(i int) bool {
 // granular choices as a form that needs no JavaScript, and a way back to the
 // page in v.Return.
 func SettingsPage(v *View) []byte {
-	w := &writer{b: make([]byte, 0, 6144)}
-	w.raw(`<!DOCTYPE html><html`)
-	w.attr("lang", v.lang())
-	w.raw(`><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+	w := asciihtml.NewWriter(6144)
+	w.Raw(`<!DOCTYPE html><html`)
+	w.Attr("lang", v.lang())
+	w.Raw(`><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
 		`<meta name="robots" content="noindex"><title>`)
-	w.esc(v.text("settings_title"))
-	w.raw(`</title>`)
-	if safeURL(v.AssetCSS) {
-		w.raw(`<link rel="stylesheet"`)
-		w.attr("href", v.AssetCSS)
-		w.raw(`>`)
+	w.Esc(v.text("settings_title"))
+	w.Raw(`</title>`)
+	if asciihtml.SafeURL(v.AssetCSS) {
+		w.Raw(`<link rel="stylesheet"`)
+		w.Attr("href", v.AssetCSS)
+		w.Raw(`>`)
 	}
-	w.raw(`</head><body class="cb-page"><main data-consent-banner class="cb cb-pg" data-nosnippet>`)
+	w.Raw(`</head><body class="cb-page"><main data-consent-banner class="cb cb-pg" data-nosnippet>`)
 	v.form(w, true)
 	back := "/"
-	if sitePath(v.Return) {
+	if asciihtml.SitePath(v.Return) {
 		back = v.Return
 	}
-	w.raw(`<p class="cb-back"><a`)
-	w.attr("href", back)
-	w.raw(`>`)
-	w.esc(v.text("back"))
-	w.raw(`</a></p></main></body></html>`)
-	return w.b
+	w.Raw(`<p class="cb-back"><a`)
+	w.Attr("href", back)
+	w.Raw(`>`)
+	w.Esc(v.text("back"))
+	w.Raw(`</a></p></main></body></html>`)
+	return w.Bytes()
 }
 
 // Placeholder returns a small standalone HTML document for the srcdoc of a
@@ -370,51 +371,51 @@ func SettingsPage(v *View) []byte {
 // The iframe must not be sandboxed without allow-same-origin, or the banner
 // script cannot reach the second button.
 func Placeholder(v *View, s *catalog.Service, c policy.Category) []byte {
-	w := &writer{b: make([]byte, 0, 1536)}
+	w := asciihtml.NewWriter(1536)
 	name, provider := "", ""
 	if s != nil {
 		name, provider = s.Name, s.Provider
 	}
 	cat := v.categoryName(c)
-	w.raw(`<!DOCTYPE html><html`)
-	w.attr("lang", v.lang())
-	w.raw(`><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>`)
-	w.esc(name)
-	w.raw(`</title>`)
-	if safeURL(v.AssetCSS) {
-		w.raw(`<link rel="stylesheet"`)
-		w.attr("href", v.AssetCSS)
-		w.raw(`>`)
+	w.Raw(`<!DOCTYPE html><html`)
+	w.Attr("lang", v.lang())
+	w.Raw(`><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>`)
+	w.Esc(name)
+	w.Raw(`</title>`)
+	if asciihtml.SafeURL(v.AssetCSS) {
+		w.Raw(`<link rel="stylesheet"`)
+		w.Attr("href", v.AssetCSS)
+		w.Raw(`>`)
 	}
-	w.raw(`</head><body class="cb cb-ph"><form method="post" target="_top"`)
-	w.attr("action", v.endpoint())
-	w.raw(`>`)
-	w.raw(`<p class="cb-pn">`)
-	w.tagText("strong", "", name)
+	w.Raw(`</head><body class="cb cb-ph"><form method="post" target="_top"`)
+	w.Attr("action", v.endpoint())
+	w.Raw(`>`)
+	w.Raw(`<p class="cb-pn">`)
+	w.TagText("strong", "", name)
 	if provider != "" && provider != name {
-		w.raw(` <span>&#183; `)
-		w.esc(provider)
-		w.raw(`</span>`)
+		w.Raw(` <span>&#183; `)
+		w.Esc(provider)
+		w.Raw(`</span>`)
 	}
-	w.raw(`</p>`)
-	w.tagText("p", "", fill(v.text("embed_blocked"), name, cat))
-	if sitePath(v.Return) {
-		w.raw(`<input type="hidden" name="return"`)
-		w.attr("value", v.Return)
-		w.raw(`>`)
+	w.Raw(`</p>`)
+	w.TagText("p", "", fill(v.text("embed_blocked"), name, cat))
+	if asciihtml.SitePath(v.Return) {
+		w.Raw(`<input type="hidden" name="return"`)
+		w.Attr("value", v.Return)
+		w.Raw(`>`)
 	}
 	for _, g := range v.Granted.With(c).Categories() {
 		if g == policy.Necessary {
 			continue
 		}
-		w.raw(`<input type="hidden" name="category" value="` + g.String() + `">`)
+		w.Raw(`<input type="hidden" name="category" value="` + g.String() + `">`)
 	}
-	w.raw(`<div class="cb-row"><button class="cb-b" name="action" value="save" data-consent-action="save">`)
-	w.esc(fill(v.text("embed_allow_category"), name, cat))
-	w.raw(`</button><button type="button" class="cb-b cb-b2" data-consent-embed="once" hidden>`)
-	w.esc(fill(v.text("embed_once"), name, cat))
-	w.raw(`</button></div></form></body></html>`)
-	return w.b
+	w.Raw(`<div class="cb-row"><button class="cb-b" name="action" value="save" data-consent-action="save">`)
+	w.Esc(fill(v.text("embed_allow_category"), name, cat))
+	w.Raw(`</button><button type="button" class="cb-b cb-b2" data-consent-embed="once" hidden>`)
+	w.Esc(fill(v.text("embed_once"), name, cat))
+	w.Raw(`</button></div></form></body></html>`)
+	return w.Bytes()
 }
 
 // fill puts the service and category names into a text's placeholders, in one

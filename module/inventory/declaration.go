@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"encoding/json"
+	"github.com/samtykke/caddy-consent/internal/asciihtml"
 	"slices"
 	"strconv"
 	"strings"
@@ -220,24 +221,24 @@ func DeclarationHTML(site Site, cat *catalog.Catalog, lang string, embed bool, p
 		lang = "en"
 	}
 	d := declare(site, cat)
-	w := &writer{b: make([]byte, 0, 8192)}
+	w := asciihtml.NewWriter(8192)
 	h1, h2 := "h2", "h3"
 	if !embed {
 		h1, h2 = "h1", "h2"
 		title, _ := text(lang, "declaration_title")
-		w.raw(`<!DOCTYPE html><html`)
-		w.attr("lang", lang)
-		w.raw(`><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>`)
-		w.esc(title)
-		w.raw(`</title><style>` + declarationStyle + `</style></head><body><main>`)
+		w.Raw(`<!DOCTYPE html><html`)
+		w.Attr("lang", lang)
+		w.Raw(`><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>`)
+		w.Esc(title)
+		w.Raw(`</title><style>` + declarationStyle + `</style></head><body><main>`)
 	}
-	w.raw(`<section data-consent-declaration`)
-	w.attr("lang", lang)
-	w.raw(` class="consent-declaration" aria-labelledby="consent-decl-title">`)
+	w.Raw(`<section data-consent-declaration`)
+	w.Attr("lang", lang)
+	w.Raw(` class="consent-declaration" aria-labelledby="consent-decl-title">`)
 	title, _ := text(lang, "declaration_title")
-	w.tagText(h1, ` id="consent-decl-title"`, title)
+	w.TagText(h1, ` id="consent-decl-title"`, title)
 	intro, _ := text(lang, "declaration_intro")
-	w.tagText("p", "", intro)
+	w.TagText("p", "", intro)
 	for _, c := range declCategories {
 		rows := d.cookies[c]
 		for _, s := range d.services[c] {
@@ -253,90 +254,90 @@ func DeclarationHTML(site Site, cat *catalog.Catalog, lang string, embed bool, p
 	if len(d.unclassified) > 0 {
 		d.section(w, lang, "unclassified", h2, d.unclassified)
 	}
-	w.raw(`</section>`)
+	w.Raw(`</section>`)
 	if !embed {
-		if safeURL(policyURL) {
-			w.raw(`<p><a`)
-			w.attr("href", policyURL)
-			w.raw(`>`)
+		if asciihtml.SafeURL(policyURL) {
+			w.Raw(`<p><a`)
+			w.Attr("href", policyURL)
+			w.Raw(`>`)
 			s, _ := text(lang, "policy_link")
-			w.esc(s)
-			w.raw(`</a></p>`)
+			w.Esc(s)
+			w.Raw(`</a></p>`)
 		}
-		w.raw(`</main></body></html>`)
+		w.Raw(`</main></body></html>`)
 	}
-	return w.b
+	return w.Bytes()
 }
 
 // section writes one category: heading, purpose, and the table (or a line
 // saying nothing was seen).
-func (d *declaration) section(w *writer, lang, id, h string, rows []declCookie) {
+func (d *declaration) section(w *asciihtml.Writer, lang, id, h string, rows []declCookie) {
 	name, nameLang := text(lang, "category_"+id)
 	attrs := ` id="consent-decl-` + id + `"`
 	if nameLang != lang {
 		attrs += ` lang="` + nameLang + `"`
 	}
-	w.tagText(h, attrs, name)
+	w.TagText(h, attrs, name)
 	desc, descLang := text(lang, "category_"+id+"_desc")
 	if descLang != lang {
-		w.tagText("p", ` lang="`+descLang+`"`, desc)
+		w.TagText("p", ` lang="`+descLang+`"`, desc)
 	} else {
-		w.tagText("p", "", desc)
+		w.TagText("p", "", desc)
 	}
 	if len(rows) == 0 {
 		s, _ := text(lang, "declaration_empty")
-		w.tagText("p", ` class="cd-none"`, s)
+		w.TagText("p", ` class="cd-none"`, s)
 		return
 	}
 	// A focusable region, so keyboard users can scroll a wide table.
-	w.raw(`<div class="cd-t" role="region" tabindex="0" aria-labelledby="consent-decl-` + id + `">`)
-	w.raw(`<table><thead><tr>`)
+	w.Raw(`<div class="cd-t" role="region" tabindex="0" aria-labelledby="consent-decl-` + id + `">`)
+	w.Raw(`<table><thead><tr>`)
 	for _, col := range []string{"col_name", "col_provider", "col_purpose", "col_lifetime", "col_type"} {
 		s, _ := text(lang, col)
-		w.tagText("th", ` scope="col"`, s)
+		w.TagText("th", ` scope="col"`, s)
 	}
-	w.raw(`</tr></thead><tbody>`)
+	w.Raw(`</tr></thead><tbody>`)
 	for _, r := range rows {
-		w.raw(`<tr><td>`)
+		w.Raw(`<tr><td>`)
 		if r.isService {
-			w.esc(r.name)
+			w.Esc(r.name)
 		} else {
-			w.tagText("code", "", r.name)
+			w.TagText("code", "", r.name)
 			// Who sets it, as the hand-written declarations say it: the
 			// service, beside the legal entity in the next column.
 			if svc := d.serviceNames[r.service]; svc != "" {
-				w.raw(`<br>`)
-				w.tagText("small", "", svc)
+				w.Raw(`<br>`)
+				w.TagText("small", "", svc)
 			}
 		}
-		w.raw(`</td><td>`)
-		w.esc(r.provider)
+		w.Raw(`</td><td>`)
+		w.Esc(r.provider)
 		if r.purpose == "" {
-			w.raw(`</td><td>&#8212;`)
+			w.Raw(`</td><td>&#8212;`)
 		} else if lang != "en" {
 			// Catalog purposes are English; say so for screen readers.
-			w.raw(`</td><td lang="en">`)
-			w.esc(r.purpose)
+			w.Raw(`</td><td lang="en">`)
+			w.Esc(r.purpose)
 		} else {
-			w.raw(`</td><td>`)
-			w.esc(r.purpose)
+			w.Raw(`</td><td>`)
+			w.Esc(r.purpose)
 		}
-		w.raw(`</td><td>`)
+		w.Raw(`</td><td>`)
 		if r.lifetime == "" {
-			w.raw(`&#8212;`)
+			w.Raw(`&#8212;`)
 		} else {
-			w.esc(banner.FormatLifetime(lang, r.lifetime))
+			w.Esc(banner.FormatLifetime(lang, r.lifetime))
 		}
-		w.raw(`</td><td>`)
+		w.Raw(`</td><td>`)
 		party := "first_party"
 		if r.thirdParty {
 			party = "third_party"
 		}
 		s, _ := text(lang, party)
-		w.esc(s)
-		w.raw(`</td></tr>`)
+		w.Esc(s)
+		w.Raw(`</td></tr>`)
 	}
-	w.raw(`</tbody></table></div>`)
+	w.Raw(`</tbody></table></div>`)
 }
 
 // The JSON declaration (GET /_consent/cookies?format=json). Field names are
