@@ -147,10 +147,21 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 	return &ex.opts
 }
 
-// isGoogleTag reports whether Google Consent Mode applies to a service.
-func isGoogleTag(s *catalog.Service) bool {
-	return strings.HasPrefix(s.ID, "google-")
+// googleTags are the catalog services that read Google Consent Mode: the
+// Google tag (gtag.js), Tag Manager and Google's advertising tags. Embeds such
+// as Maps, YouTube or reCAPTCHA do not.
+var googleTags = map[string]bool{
+	"google-analytics":    true,
+	"universal-analytics": true,
+	"google-tag-manager":  true,
+	"google-ads":          true,
+	"doubleclick":         true,
+	"google-adsense":      true,
+	"google-ad-manager":   true,
 }
+
+// isGoogleTag reports whether Google Consent Mode applies to a service.
+func isGoogleTag(s *catalog.Service) bool { return googleTags[s.ID] }
 
 // etagSuffix ties an entity tag to the consent state the page was rendered for.
 func etagSuffix(ex *exchange) string {
