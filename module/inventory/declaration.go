@@ -167,25 +167,10 @@ func lifetimeString(secs int64) string {
 	return strconv.FormatInt(max(1, (secs+30)/60), 10) + "m"
 }
 
-// unclassifiedKey is the translation key for cookies no rule classifies yet.
-// The built-in translations may lack it; English stands in until they have it.
-const unclassifiedKey = "category_unclassified"
-
-var unclassifiedEnglish = map[string]string{
-	unclassifiedKey:           "Not yet classified",
-	unclassifiedKey + "_desc": "Cookies the site sets that no rule describes yet. The site's operator has been told about them.",
-}
-
-// text returns a translation and the language it is in: lang, or "en" when
-// only the English stand-in exists.
+// text returns a translation and the language it is written in. Every key
+// the declaration uses exists in every built-in language.
 func text(lang, key string) (string, string) {
-	if s := banner.Text(lang, key, nil); s != key {
-		return s, lang
-	}
-	if s, ok := unclassifiedEnglish[key]; ok {
-		return s, "en"
-	}
-	return key, "en"
+	return banner.Text(lang, key, nil), lang
 }
 
 // declarationStyle is deliberately small: readable tables, dark mode, and
