@@ -25,26 +25,24 @@ func (h *Handler) serveEndpoint(w http.ResponseWriter, r *http.Request, ex *exch
 	switch {
 	case rest == "" || rest == "/":
 		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", "POST")
-			return caddyhttp.Error(http.StatusMethodNotAllowed, errors.New("consent decisions are posted"))
+			return methodNotAllowed(w, "POST", "consent decisions are posted")
 		}
 		return h.serveDecision(w, r, ex)
+	case r.Method != http.MethodGet && r.Method != http.MethodHead:
+		return methodNotAllowed(w, "GET, HEAD", "consent pages and assets are read with GET")
 	case rest == "/settings":
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			return caddyhttp.Error(http.StatusMethodNotAllowed, errors.New("the settings page is read with GET"))
-		}
 		return h.serveSettings(w, r, ex)
 	case rest == "/cookies":
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			return caddyhttp.Error(http.StatusMethodNotAllowed, errors.New("the cookie declaration is read with GET"))
-		}
 		return h.serveDeclaration(w, r)
 	case strings.HasPrefix(rest, "/assets/"):
 		return h.serveAsset(w, r, strings.TrimPrefix(rest, "/assets/"))
 	}
 	return caddyhttp.Error(http.StatusNotFound, fmt.Errorf("no consent endpoint %s", r.URL.Path))
+}
+
+func methodNotAllowed(w http.ResponseWriter, allow, why string) error {
+	w.Header().Set("Allow", allow)
+	return caddyhttp.Error(http.StatusMethodNotAllowed, errors.New(why))
 }
 
 // crossSite reports whether a request was sent by another site's page. Browsers
@@ -164,10 +162,6 @@ func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error
 }
 
 func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request, name string) error {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		return caddyhttp.Error(http.StatusMethodNotAllowed, errors.New("assets are read with GET"))
-	}
 	for _, a := range assets {
 		if a.Name != name {
 			continue
