@@ -66,3 +66,24 @@ func FuzzUnescape(f *testing.F) {
 		}
 	})
 }
+
+// FuzzScanAttrsFast checks the straight-line attribute scanner against the
+// state machine it short-cuts: same end, same self-closing flag, and giving
+// up exactly when the state machine would still be inside the tag.
+func FuzzScanAttrsFast(f *testing.F) {
+	for _, s := range []string{
+		` class="a>b" id=x>`, ` a='"' / >`, ` =x/>`, ` a=/>`, ` a b = "c"d>`, ` a=b/ c/>`,
+		` a="`, ` a `, ` / `, `/>`, ` a =>`, ` a=""/>`, "\tx\n=\f'y'>",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, p []byte) {
+		var tok tokenizer
+		tok.sub = tsBeforeName
+		want, done := tok.scanAttrs(p, 0, len(p))
+		end, sc, ok := scanAttrsFast(p, 0)
+		if ok != done || ok && (end != want || sc != tok.selfClosing) {
+			t.Fatalf("%q: fast = %d, %v, %v; state machine = %d, %v, %v", p, end, sc, ok, want, tok.selfClosing, done)
+		}
+	})
+}

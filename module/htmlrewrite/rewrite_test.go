@@ -459,3 +459,18 @@ func TestMemoryBounded(t *testing.T) {
 		})
 	}
 }
+
+func TestHasRocketYouTube(t *testing.T) {
+	tests := []string{
+		"", "y", "rll-youtube-player", "<div class=\"rll-youtube-player\">",
+		"<div class=\"layout rll-youtube-playe\">", "yyyyrll-youtube-player", "rll-youtube-playerrll-youtube-player",
+		"<div data-y=\"y\" class=\"rll-youtube-player\">", "rll-youtube-player-y", "ll-youtube-player", "rll-yyoutube-player",
+	}
+	for _, tag := range tests {
+		t.Run(tag, func(t *testing.T) {
+			if got, want := hasRocketYouTube([]byte(tag)), strings.Contains(tag, rocketYouTube); got != want {
+				t.Errorf("hasRocketYouTube(%q) = %v, want %v", tag, got, want)
+			}
+		})
+	}
+}

@@ -261,31 +261,49 @@ func (r *Rewriter) run(p []byte) {
 			fallthrough
 
 		case stTagName:
-			j := i
+			j, nl := i, t.nameLen
 			for j < n {
 				c := p[j]
 				if ctab[c]&cNameEnd != 0 {
 					break
 				}
-				if t.nameLen < maxNameLen {
-					t.name[t.nameLen] = lower(c)
+				if nl < maxNameLen {
+					t.name[nl] = lower(c)
 				}
-				t.nameLen++
+				nl++
 				j++
 			}
-			i = j
+			i, t.nameLen = j, nl
 			if j == n {
 				return
 			}
 			t.nameEnd = r.base + j
 			t.id = tagOther
-			if t.nameLen <= maxNameLen {
-				t.id = lookupTag(t.name[:t.nameLen])
+			if nl <= maxNameLen {
+				t.id = lookupTag(t.name[:nl])
 			}
 			t.st, t.sub, t.selfClosing = stAttrs, tsBeforeName, false
-			if t.isEnd {
-				r.endTagName()
-			} else {
+			switch {
+			case len(t.open) > 0: // in or under svg or math
+				if t.isEnd {
+					r.endTagName()
+				} else {
+					r.startTagName()
+				}
+			case t.isEnd:
+				// endTagName, inline for the end tags that only close the
+				// latest element.
+				if t.id == tagTemplate || t.id == tagNoscript || t.id == tagBody {
+					r.endTagName()
+				} else if k := min(nl, maxNameLen); nl == t.lastLen && bytes.Equal(t.name[:k], t.last[:k]) {
+					t.lastLen = 0
+				}
+			case t.id == tagOther || t.id == tagP || t.id == tagBreakout:
+				// What startTagName does for an HTML element that neither
+				// loads, nor changes the content model, nor is void.
+				t.next, t.elem, t.opens, t.holding = stData, tagOther, false, false
+				t.last, t.lastLen = t.name, nl
+			default:
 				r.startTagName()
 			}
 			fallthrough
@@ -297,7 +315,18 @@ func (r *Rewriter) run(p []byte) {
 					lim = l
 				}
 			}
-			j, done := t.scanAttrs(p, i, lim)
+			var j int
+			var done bool
+			if i < lim && t.sub == tsBeforeName {
+				if p[i] == '>' { // most end tags, and <p>, <li>
+					j, done = i+1, true
+				} else {
+					j, t.selfClosing, done = scanAttrsFast(p[:lim], i)
+				}
+			}
+			if !done { // resume the state machine, from i again
+				j, done = t.scanAttrs(p, i, lim)
+			}
 			i = j
 			if !done {
 				if i < n { // a held tag reached MaxTag
@@ -306,7 +335,7 @@ func (r *Rewriter) run(p []byte) {
 				continue
 			}
 			t.st = stData
-			if !t.isEnd {
+			if !t.isEnd && (t.holding || t.opens || t.next != stData) { // else startTagEnd has nothing to do
 				r.startTagEnd(r.base + i)
 			}
 
@@ -419,6 +448,93 @@ func (r *Rewriter) run(p []byte) {
 			return
 		}
 	}
+}
+
+// scanAttrsFast advances through the attributes of a tag from the before
+// attribute name state at p[i] with straight-line code: the states of
+// scanAttrs become positions in the code, so the common tag costs a few
+// short loops and a bytes.IndexByte per quoted value. It returns the index
+// after '>' and whether the tag was self-closing; ok is false when p ended
+// first, and then scanAttrs must scan p[i:] again.
+func scanAttrsFast(p []byte, i int) (end int, selfClosing, ok bool) {
+	for i < len(p) {
+		// Before attribute name; after a quoted value too, which differs
+		// only in not consuming the byte that starts the next name.
+		c := p[i]
+		if ctab[c]&cSpace != 0 {
+			i++
+			continue
+		}
+		if c == '>' {
+			return i + 1, false, true
+		}
+		if c == '/' { // self-closing start tag state
+			i++
+			if i < len(p) && p[i] == '>' {
+				return i + 1, true, true
+			}
+			continue
+		}
+		i++ // the first byte is part of the name even if it is '='
+	name:
+		for i < len(p) && ctab[p[i]]&cAttrEnd == 0 {
+			i++
+		}
+		if i == len(p) {
+			break
+		}
+		c = p[i]
+		if ctab[c]&cSpace != 0 { // after attribute name
+			i++
+			for i < len(p) && ctab[p[i]]&cSpace != 0 {
+				i++
+			}
+			if i == len(p) {
+				break
+			}
+			c = p[i]
+			if c != '=' && c != '>' && c != '/' {
+				i++ // starts a new name
+				goto name
+			}
+		}
+		switch c {
+		case '>':
+			return i + 1, false, true
+		case '/':
+			continue // the before attribute name state handles it the same
+		}
+		i++ // '=': before attribute value
+		for i < len(p) && ctab[p[i]]&cSpace != 0 {
+			i++
+		}
+		if i == len(p) {
+			break
+		}
+		switch c = p[i]; c {
+		case '"', '\'':
+			k := bytes.IndexByte(p[i+1:], c)
+			if k < 0 {
+				return len(p), false, false
+			}
+			i += k + 2
+		case '>':
+			return i + 1, false, true
+		default: // unquoted
+			i++
+			for i < len(p) && ctab[p[i]]&cUnqEnd == 0 {
+				i++
+			}
+			if i == len(p) {
+				return len(p), false, false
+			}
+			if p[i] == '>' {
+				return i + 1, false, true
+			}
+			i++
+		}
+	}
+	return len(p), false, false
 }
 
 // scanAttrs advances through the attributes of a tag in p[i:lim]. It returns
