@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -121,9 +122,14 @@ func (h *Handler) serveSettings(w http.ResponseWriter, r *http.Request, ex *exch
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("X-Robots-Tag", "noindex")
-	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+	return writeBody(w, r, body)
+}
+
+// writeBody answers 200 with body, which a HEAD request does not get.
+func writeBody(w http.ResponseWriter, r *http.Request, body []byte) error {
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
-	if r.Method == http.MethodGet {
+	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
 	}
 	return nil
@@ -153,12 +159,7 @@ func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error
 	}
 	// The declaration changes as the site is seen; a short shared cache is fine.
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method == http.MethodGet {
-		_, _ = w.Write(body)
-	}
-	return nil
+	return writeBody(w, r, body)
 }
 
 func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request, name string) error {
@@ -177,12 +178,7 @@ func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request, name string
 			body = a.Gzip
 			w.Header().Set("Content-Encoding", "gzip")
 		}
-		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
-		w.WriteHeader(http.StatusOK)
-		if r.Method == http.MethodGet {
-			_, _ = w.Write(body)
-		}
-		return nil
+		return writeBody(w, r, body)
 	}
 	return caddyhttp.Error(http.StatusNotFound, fmt.Errorf("no consent asset %q", name))
 }

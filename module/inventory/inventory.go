@@ -233,16 +233,13 @@ func (inv *Inventory) lookup(host string) *site {
 // site returns the site for a Host header, creating it within the bound; nil
 // for an invalid host or when the bound is reached.
 func (inv *Inventory) site(host string) *site {
+	if s := inv.lookup(host); s != nil {
+		return s
+	}
 	var buf [maxHostLen]byte
 	h, ok := normaliseHost(host, &buf)
 	if !ok {
 		return nil
-	}
-	inv.mu.RLock()
-	s := inv.sites[h]
-	inv.mu.RUnlock()
-	if s != nil {
-		return s
 	}
 	return inv.addSite(strings.Clone(h))
 }
@@ -449,17 +446,7 @@ func (s *site) addCookie(name string, row *catalog.Cookie, limit int, ts int64) 
 
 // observeCookie folds one line into its entry.
 func (s *site) observeCookie(e *cookieEntry, sc *SetCookie, ts int64) {
-	var f uint32
-	if sc.HTTPOnly {
-		f |= fHTTPOnly
-	} else {
-		f |= fNoHTTPOnly
-	}
-	if sc.Secure {
-		f |= fSecure
-	} else {
-		f |= fNoSecure
-	}
+	f := attrFlags(sc.HTTPOnly, sc.Secure, sc.Session)
 	switch sc.SameSite {
 	case "strict":
 		f |= fStrict
@@ -469,9 +456,6 @@ func (s *site) observeCookie(e *cookieEntry, sc *SetCookie, ts int64) {
 		f |= fNone
 	default:
 		f |= fSameSiteDefault
-	}
-	if sc.Session {
-		f |= fSession
 	}
 	if e.flags.Load()&f != f {
 		e.flags.Or(f)
@@ -692,4 +676,24 @@ func hashLines(lines []string) string {
 		h.Write([]byte{'\n'})
 	}
 	return hex.EncodeToString(h.Sum(nil)[:6])
+}
+
+// attrFlags records which values of the boolean attributes a cookie was seen
+// with: both "with" and "without" bits, since one name can be set both ways.
+func attrFlags(httpOnly, secure, session bool) uint32 {
+	var f uint32
+	if httpOnly {
+		f |= fHTTPOnly
+	} else {
+		f |= fNoHTTPOnly
+	}
+	if secure {
+		f |= fSecure
+	} else {
+		f |= fNoSecure
+	}
+	if session {
+		f |= fSession
+	}
+	return f
 }

@@ -178,20 +178,7 @@ func (inv *Inventory) merge(rec *Site) bool {
 			continue
 		}
 		changed = changed || added
-		var f uint32
-		if c.HTTPOnly {
-			f |= fHTTPOnly
-		} else {
-			f |= fNoHTTPOnly
-		}
-		if c.Secure {
-			f |= fSecure
-		} else {
-			f |= fNoSecure
-		}
-		if c.Session {
-			f |= fSession
-		}
+		f := attrFlags(c.HTTPOnly, c.Secure, c.Session)
 		for _, ss := range sameSiteNames {
 			if slices.Contains(c.SameSite, ss.name) {
 				f |= ss.flag
