@@ -19,7 +19,7 @@ func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discard) WriteHeader(int)             {}
 
-func provisioned(b *testing.B) *Handler {
+func provisioned(b testing.TB) *Handler {
 	b.Helper()
 	ctx, cancel := caddy.NewContext(caddy.Context{Context: b.Context()})
 	b.Cleanup(cancel)
