@@ -148,3 +148,97 @@ func FuzzValidCookieGlob(f *testing.F) {
 		}
 	})
 }
+
+// refLookup is hostTable.lookup as first written: every label suffix looked
+// up in the map, every path rule tried in order. The filtered lookup and the
+// quick path tests must agree with it.
+func refLookup(t *hostTable, host string, whole bool, pathq string) *Service {
+	var byHost *Service
+	for exact := whole; host != ""; exact = false {
+		if e := t.hosts[host]; e != nil {
+			globs := e.subGlobs
+			if exact {
+				globs = e.globs
+			}
+			for i := range globs {
+				if globs[i].pat.matchPath(pathq) {
+					return globs[i].svc
+				}
+			}
+			if byHost == nil {
+				switch {
+				case !exact && e.sub != nil:
+					byHost = e.sub
+				case e.self != nil:
+					byHost = e.self
+				}
+			}
+		}
+		i := strings.IndexByte(host, '.')
+		if i < 0 {
+			break
+		}
+		host = host[i+1:]
+	}
+	if byHost != nil {
+		return byHost
+	}
+	for i := range t.paths {
+		if t.paths[i].pat.matchPath(pathq) {
+			return t.paths[i].svc
+		}
+	}
+	return nil
+}
+
+// refGlob matches a glob the obvious way, by dynamic programming over bytes:
+// ok[j] says whether the glob read so far matches s[:j].
+func refGlob(glob, s string) bool {
+	ok := make([]bool, len(s)+1)
+	ok[0] = true
+	for i := 0; i < len(glob); i++ {
+		next := make([]bool, len(s)+1)
+		for j := 0; j <= len(s); j++ {
+			if glob[i] == '*' {
+				next[j] = ok[j] || (j > 0 && next[j-1])
+			} else {
+				next[j] = j > 0 && ok[j-1] && s[j-1] == glob[i]
+			}
+		}
+		ok = next
+	}
+	return ok[len(s)]
+}
+
+// FuzzLookup compares the filtered host walk, the quick path-rule tests and
+// the suffix-first glob match with plain references, on the catalog plus one
+// path rule and one host rule of the fuzzer's choosing.
+func FuzzLookup(f *testing.F) {
+	f.Add("/", "www.google-analytics.com", "")
+	f.Add("/*/x.js", "a.b.googletagmanager.com", "/gtag/js?id=1")
+	f.Add("/a*b*", "example.com", "?x")
+	f.Add("/*/matomo.php*", "stats.example.org", "/piwik/matomo.php?idsite=1")
+	f.Add("/ab*b", "x.y.z.facebook.net", "/ab")
+	f.Add("/cdn-cgi/*", "...", "cdn-cgi/x")
+	f.Fuzz(func(t *testing.T, glob, host, pathq string) {
+		if g := "/" + strings.TrimLeft(glob, "/"); !strings.Contains(g, "**") {
+			p := compilePattern(g)
+			if got, want := p.match(pathq), refGlob(g, pathq); got != want {
+				t.Fatalf("%q.match(%q) = %v, regexp says %v", g, pathq, got, want)
+			}
+		}
+		rules := Rules{Block: []URLRule{{Glob: glob, Category: policy.Marketing}}}
+		if strings.Count(host, ".") > 0 {
+			rules.Block = append(rules.Block, URLRule{Glob: "*." + strings.ToLower(host) + "/p*", Category: policy.Analytics})
+		}
+		c, err := Default().With(rules)
+		if err != nil {
+			c = Default()
+		}
+		for _, whole := range []bool{true, false} {
+			if got, want := c.block.lookup(host, whole, pathq), refLookup(c.block, host, whole, pathq); got != want {
+				t.Fatalf("lookup(%q, %v, %q) = %s, reference %s (rule %q)", host, whole, pathq, id(got), id(want), glob)
+			}
+		}
+	})
+}

@@ -216,9 +216,14 @@ func (p *pattern) match(s string) bool {
 			return p.trailStar || s == ""
 		}
 	}
-	last := ""
 	if !p.trailStar {
-		last = segs[len(segs)-1]
+		// The last literal is a suffix: test it before searching the middle
+		// (cheap to reject), then search only what lies before it.
+		last := segs[len(segs)-1]
+		if !strings.HasSuffix(s, last) {
+			return false
+		}
+		s = s[:len(s)-len(last)]
 		segs = segs[:len(segs)-1]
 	}
 	for _, seg := range segs {
@@ -228,8 +233,5 @@ func (p *pattern) match(s string) bool {
 		}
 		s = s[i+len(seg):]
 	}
-	if p.trailStar {
-		return true
-	}
-	return strings.HasSuffix(s, last)
+	return true
 }

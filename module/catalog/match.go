@@ -9,14 +9,28 @@ import (
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
-// hostTable indexes URL rules by host, so that a URL costs one map lookup per
-// label of its host (www.google-analytics.com: three) plus the globs filed
-// under the hosts it hits.
+// hostTable indexes URL rules by host. Almost every URL on a page names a
+// host no rule knows (the site itself, its CDN), so a lookup first walks the
+// host once from the right, hashing each label suffix into a filter of the
+// keys' hashes; only a suffix the filter knows costs a map lookup.
 type hostTable struct {
 	hosts   map[string]*hostEntry
 	paths   []urlRule // path-only rules, for any host and for root-relative URLs
-	maxHost int       // longest host key: longer suffixes are skipped unhashed
-	keyLen  [254]bool // lengths of host keys: a suffix of another length is not hashed
+	maxHost int       // longest host key: longer suffixes are never looked up
+	filter  [hostFilterWords]uint64
+}
+
+// hostFilterWords sizes the suffix filter: 8192 bits for the catalog's ~250
+// host keys leave about 3 % of unknown suffixes to a map lookup.
+const hostFilterWords = 128
+
+// suffixStep hashes one more byte, walking a host from its end (FNV-1a).
+func suffixStep(h uint32, b byte) uint32 { return (h ^ uint32(b)) * 16777619 }
+
+const suffixSeed = 2166136261
+
+func (t *hostTable) filterHas(h uint32) bool {
+	return t.filter[h/64%hostFilterWords]&(1<<(h%64)) != 0
 }
 
 type hostEntry struct {
@@ -30,6 +44,12 @@ type urlRule struct {
 	glob string // canonical form, for duplicate checks
 	pat  pattern
 	svc  *Service
+	// Cheap tests of a path-only rule before its pattern runs: the byte
+	// after the leading "/" of a fixed prefix (lead) and the last byte of a
+	// fixed suffix (tail), 0 for none; and guard, a literal the path must
+	// contain for a floating pattern ("/*/matomo.php*") to match.
+	lead, tail byte
+	guard      string
 }
 
 func newHostTable() *hostTable { return &hostTable{hosts: map[string]*hostEntry{}} }
@@ -57,7 +77,11 @@ func (t *hostTable) add(glob string, s *Service) error {
 		e = &hostEntry{}
 		t.hosts[g.host] = e
 		t.maxHost = max(t.maxHost, len(g.host))
-		t.keyLen[len(g.host)] = true // parseURLGlob caps hosts at 253 bytes
+		h := uint32(suffixSeed)
+		for i := len(g.host) - 1; i >= 0; i-- {
+			h = suffixStep(h, g.host[i])
+		}
+		t.filter[h/64%hostFilterWords] |= 1 << (h % 64)
 	}
 	var list *[]urlRule
 	switch {
@@ -103,6 +127,35 @@ func (t *hostTable) sort() {
 		bySpecificity(e.globs)
 		bySpecificity(e.subGlobs)
 	}
+	for i := range t.paths {
+		r := &t.paths[i]
+		r.lead, r.tail, r.guard = 0, 0, r.pat.guard()
+		if p := &r.pat; len(p.segs) > 0 {
+			if first := p.segs[0]; !p.leadStar && len(first) > 1 {
+				r.lead = first[1]
+			}
+			if last := p.segs[len(p.segs)-1]; !p.trailStar {
+				r.tail = last[len(last)-1]
+			}
+		}
+	}
+}
+
+// guard returns the longest literal of a pattern that matching has to search
+// for, without a leading "/" (matchPath lets a path omit it), or "" when a
+// fixed prefix or suffix already rejects most paths at once.
+func (p *pattern) guard() string {
+	if len(p.segs) == 0 || (!p.leadStar && len(p.segs[0]) > 1) || !p.trailStar {
+		return ""
+	}
+	best := ""
+	for _, s := range p.segs {
+		s = strings.TrimLeft(s, "/")
+		if len(s) > len(best) {
+			best = s
+		}
+	}
+	return best
 }
 
 // lookup finds the rule for a host and path. A host/path glob beats a
@@ -111,38 +164,43 @@ func (t *hostTable) sort() {
 // false when host is only the tail of a longer host name, so it cannot match
 // rules for that exact host.
 func (t *hostTable) lookup(host string, whole bool, pathq string) *Service {
-	var byHost *Service
-	exact := whole
-	// Suffixes longer than every key cannot match; skipping them without
-	// hashing keeps a hostile many-label host linear.
-	for len(host) > t.maxHost {
-		i := strings.IndexByte(host, '.')
-		if i < 0 {
-			host = ""
-			break
+	// One walk from the right hashes every label suffix; the filter keeps
+	// the suffixes that may be keys, at most len(hits) of them (more means
+	// a hostile host, which the slow walk handles in linear time too).
+	var hits [8]int
+	n := 0
+	h := uint32(suffixSeed)
+	for i := len(host) - 1; i >= 0; i-- {
+		h = suffixStep(h, host[i])
+		if (i == 0 || host[i-1] == '.') && len(host)-i <= t.maxHost && t.filterHas(h) {
+			if n == len(hits) {
+				return t.lookupEvery(host, whole, pathq)
+			}
+			hits[n] = i
+			n++
 		}
-		host, exact = host[i+1:], false
 	}
-	for ; host != ""; exact = false {
-		if !t.keyLen[len(host)] {
-			// No key this long.
-		} else if e := t.hosts[host]; e != nil {
-			globs := e.subGlobs
-			if exact {
-				globs = e.globs
-			}
-			for i := range globs {
-				if globs[i].pat.matchPath(pathq) {
-					return globs[i].svc
-				}
-			}
-			if byHost == nil {
-				switch {
-				case !exact && e.sub != nil:
-					byHost = e.sub
-				case e.self != nil:
-					byHost = e.self
-				}
+	var byHost *Service
+	for k := n - 1; k >= 0; k-- { // longest suffix first
+		i := hits[k]
+		if svc, done := t.at(host[i:], whole && i == 0, pathq, &byHost); done {
+			return svc
+		}
+	}
+	if byHost != nil {
+		return byHost
+	}
+	return t.lookupPath(pathq)
+}
+
+// lookupEvery is lookup without the filter: every label suffix no longer
+// than the longest key is looked up.
+func (t *hostTable) lookupEvery(host string, whole bool, pathq string) *Service {
+	var byHost *Service
+	for exact := whole; host != ""; exact = false {
+		if len(host) <= t.maxHost {
+			if svc, done := t.at(host, exact, pathq, &byHost); done {
+				return svc
 			}
 		}
 		i := strings.IndexByte(host, '.')
@@ -157,10 +215,51 @@ func (t *hostTable) lookup(host string, whole bool, pathq string) *Service {
 	return t.lookupPath(pathq)
 }
 
+// at looks up one host suffix: a matching path glob ends the lookup (done);
+// otherwise the first bare-host rule met is remembered in byHost.
+func (t *hostTable) at(suffix string, exact bool, pathq string, byHost **Service) (svc *Service, done bool) {
+	e := t.hosts[suffix]
+	if e == nil {
+		return nil, false
+	}
+	globs := e.subGlobs
+	if exact {
+		globs = e.globs
+	}
+	for i := range globs {
+		if globs[i].pat.matchPath(pathq) {
+			return globs[i].svc, true
+		}
+	}
+	if *byHost == nil {
+		switch {
+		case !exact && e.sub != nil:
+			*byHost = e.sub
+		case e.self != nil:
+			*byHost = e.self
+		}
+	}
+	return nil, false
+}
+
+// lookupPath returns the first (most specific) path-only rule matching pathq.
 func (t *hostTable) lookupPath(pathq string) *Service {
+	// A path without its leading "/" (a bare query) skips the lead test.
+	var second, last byte
+	if len(pathq) > 1 && pathq[0] == '/' {
+		second = pathq[1]
+	}
+	if pathq != "" {
+		last = pathq[len(pathq)-1]
+	}
 	for i := range t.paths {
-		if t.paths[i].pat.matchPath(pathq) {
-			return t.paths[i].svc
+		r := &t.paths[i]
+		if (r.lead != 0 && second != 0 && r.lead != second) || (r.tail != 0 && last != 0 && r.tail != last) ||
+			(r.guard != "" && !strings.Contains(pathq, r.guard)) {
+			continue
+		}
+		if r.pat.matchPath(pathq) {
+			return r.svc
 		}
 	}
 	return nil
@@ -260,24 +359,58 @@ func (c *Catalog) matchURL(s string) *Service {
 		}
 		return c.block.lookupPath(pathq)
 	}
-	end := len(rest)
+	// One pass finds the end of the authority, the last '@' and ':' and
+	// whether the host needs normalizing.
+	end, at, colon, dirty := len(rest), -1, -1, false
+scan:
 	for i := 0; i < len(rest); i++ {
-		if b := rest[i]; b == '/' || b == '?' || b == '#' {
+		switch authClass[rest[i]] {
+		case 0:
+		case aEnd:
 			end = i
-			break
+			break scan
+		case aAt:
+			at = i
+		case aColon:
+			colon = i
+		default:
+			dirty = true
 		}
 	}
-	authority, pathq := rest[:end], cutFragment(rest[end:])
-	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
-		authority = authority[i+1:]
-	}
+	pathq := cutFragment(rest[end:])
+	var host string
+	var whole bool
 	var buf [hostBufSize]byte
-	host, whole := normalizeHost(authority, &buf)
+	if authority := rest[at+1 : end]; dirty || (authority != "" && authority[0] == '[') {
+		host, whole = normalizeHost(authority, &buf)
+	} else {
+		if colon > at {
+			authority = rest[at+1 : colon]
+		}
+		host, whole = strings.TrimSuffix(authority, "."), true
+	}
 	if c.allow != nil && c.allow.lookup(host, whole, pathq) != nil {
 		return nil
 	}
 	return c.block.lookup(host, whole, pathq)
 }
+
+// Byte classes of the authority scan in matchURL.
+const (
+	aEnd   = 1 + iota // '/', '?', '#': the path starts
+	aAt               // user info ends
+	aColon            // a port may start
+	aDirty            // upper case or '%': normalizeHost must copy
+)
+
+var authClass = func() (t [256]uint8) {
+	t['/'], t['?'], t['#'] = aEnd, aEnd, aEnd
+	t['@'], t[':'], t['%'] = aAt, aColon, aDirty
+	for b := 'A'; b <= 'Z'; b++ {
+		t[b] = aDirty
+	}
+	return t
+}()
 
 // authorityStart returns what follows "scheme://" or "//", with ok; or "" and
 // ok for a root-relative path; or not ok for anything that cannot match.
@@ -290,6 +423,15 @@ func authorityStart(s string) (rest string, ok bool) {
 			return strings.TrimLeft(s, "/"), true
 		}
 		return "", true
+	}
+	// The common spellings first, without the general scheme scan.
+	if strings.HasPrefix(s, "https://") {
+		rest = strings.TrimLeft(s[len("https://"):], "/")
+		return rest, rest != ""
+	}
+	if strings.HasPrefix(s, "http://") {
+		rest = strings.TrimLeft(s[len("http://"):], "/")
+		return rest, rest != ""
 	}
 	// scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
 	i := 0
