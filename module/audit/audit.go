@@ -519,11 +519,17 @@ func countNeutralised(out []byte) map[string]map[string]int {
 		}
 		id := string(rest[:q])
 		rest = rest[q+1:]
+		// Kinds as the rewriter counts them (htmlrewrite.Kind).
 		kind := strings.ToLower(string(name))
-		if kind == "div" {
-			// WP Rocket's lazy YouTube placeholder: the rewriter counts it as
-			// the iframe it stands for.
+		switch kind {
+		case "div": // WP Rocket's lazy YouTube placeholder stands for an iframe
 			kind = "iframe"
+		case "video", "audio", "track":
+			kind = "source"
+		case "a", "area", "input": // ping beacons and image buttons are pixels
+			kind = "img"
+		case "base":
+			kind = "link"
 		}
 		if kind == "script" {
 			// A script the rewriter neutralised for its src has that

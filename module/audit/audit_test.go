@@ -115,7 +115,7 @@ func rewriterTruth(t *testing.T, page []byte) *htmlrewrite.Page {
 }
 
 func TestReportAgreesWithTheRewriter(t *testing.T) {
-	for _, name := range []string{trackersPage, medianPage, "../../testdata/pages/drupal7-median.html"} {
+	for _, name := range []string{trackersPage, medianPage, "../../testdata/pages/drupal7-median.html", "testdata/media-elements.html"} {
 		t.Run(filepath.Base(name), func(t *testing.T) {
 			page, err := os.ReadFile(name)
 			if err != nil {

@@ -112,6 +112,14 @@ func TestBrowserConsentFlows(t *testing.T) {
 		waitFor(t, "tracker requests after accept-all", func() bool {
 			return len(b.RequestsTo(analytics...)) > 0 && len(b.RequestsTo(marketing...)) > 0
 		})
+		// Attributes come back in place: the video's YouTube poster loads,
+		// the link's Meta ping is there for the next click.
+		waitFor(t, "the video poster after accept-all", func() bool { return len(b.RequestsTo("ytimg.com")) > 0 })
+		var restored bool
+		b.Eval(`!!document.querySelector('a[ping^="https://www.facebook.com/tr"]') && !document.querySelector('[data-consent-ping], [data-consent-poster], [data-consent-category]')`, &restored)
+		if !restored {
+			t.Error("after accept-all, a ping or poster is still neutralised")
+		}
 		if b.Cookie("consent") == nil || !b.Cookie("consent").HTTPOnly {
 			t.Fatal("no HttpOnly consent cookie in the browser")
 		}

@@ -291,3 +291,39 @@ func (r *Rewriter) matchSrcset(v []byte) *catalog.Service {
 	}
 	return granted
 }
+
+// matchPing classifies each URL of a ping attribute, a list separated by
+// ASCII whitespace; like matchSrcset it returns the first service not
+// granted, else the first one granted.
+func (r *Rewriter) matchPing(v []byte) *catalog.Service {
+	s := r.unescape(v)
+	var granted *catalog.Service
+	for len(s) > 0 {
+		for len(s) > 0 && ctab[s[0]]&cSpace != 0 {
+			s = s[1:]
+		}
+		k := 0
+		for k < len(s) && ctab[s[k]]&cSpace == 0 {
+			k++
+		}
+		u := s[:k]
+		s = s[k:]
+		if len(u) == 0 {
+			continue
+		}
+		svc := r.o.Classifier.MatchURL(u)
+		if svc == nil {
+			continue
+		}
+		if !r.o.Granted.Has(svc.Category) {
+			if granted != nil {
+				r.found(granted)
+			}
+			return svc
+		}
+		if granted == nil {
+			granted = svc
+		}
+	}
+	return granted
+}

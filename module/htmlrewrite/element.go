@@ -15,7 +15,8 @@ func (r *Rewriter) startTagName() {
 	t.next, t.elem, t.opens = stData, tagOther, false
 	id := t.id
 	switch id {
-	case tagScript, tagIframe, tagImg, tagLink, tagEmbed, tagObject, tagSource, tagDiv:
+	case tagScript, tagIframe, tagImg, tagLink, tagEmbed, tagObject, tagSource, tagDiv,
+		tagVideo, tagAudio, tagTrack, tagInput, tagA, tagArea, tagBase:
 		// Classified in any namespace: a blocked svg <link> costs nothing, a
 		// missed HTML one would load.
 		if r.o.Classifier != nil {
@@ -220,7 +221,10 @@ func (t *tokenizer) htmlEndTag(id tagID) {
 func (r *Rewriter) overflowTag() {
 	t := &r.tok
 	switch t.elem {
-	case tagScript, tagIframe, tagImg, tagLink, tagEmbed, tagObject, tagSource:
+	case tagScript, tagIframe, tagImg, tagLink, tagEmbed, tagObject, tagSource,
+		tagVideo, tagAudio, tagTrack, tagBase:
+		// Not div, a, area or input: they are held only in case they carry
+		// a rare attribute, and huge ones are mostly harmless.
 		r.page.Overflows++
 	}
 	t.holding, t.elem = false, tagOther
@@ -232,8 +236,17 @@ func (r *Rewriter) element(end int) {
 	elem := t.elem
 	t.holding, t.elem = false, tagOther
 	tag := r.contiguous(t.tagStart, end)
-	if elem == tagDiv && !hasRocketYouTube(tag) {
-		return // the only <div> that loads something
+	// <div> and <a> are the most common elements and almost none of them
+	// loads anything: parse only the tags that can.
+	switch elem {
+	case tagDiv:
+		if !hasRocketYouTube(tag) {
+			return // the only <div> that loads something
+		}
+	case tagA, tagArea, tagInput:
+		if _, _, _, seen := scanAttrsFast(tag, t.nameEnd-t.tagStart); !seen {
+			return
+		}
 	}
 	var ok bool
 	if r.attrs, ok = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0]); !ok {
@@ -273,6 +286,25 @@ func (r *Rewriter) element(end int) {
 		r.media(tag, end, loadsObject, KindObject)
 	case tagSource:
 		r.media(tag, end, loadsSource, KindSource)
+	case tagVideo:
+		r.media(tag, end, loadsVideo, KindSource)
+	case tagAudio:
+		r.media(tag, end, loadsAudio, KindSource)
+	case tagTrack:
+		r.media(tag, end, loadsTrack, KindSource)
+	case tagInput:
+		// Only an image button loads its src: type is an enumerated
+		// attribute, matched without trimming.
+		if a := r.first(akType); a != nil && eqFold(r.unescape(tag[a.vs:a.ve]), "image") {
+			r.media(tag, end, loadsInput, KindImg)
+		}
+	case tagA, tagArea:
+		// A ping is a beacon sent on click, as a pixel is on load; the link
+		// itself (href) always stays.
+		r.media(tag, end, loadsPing, KindImg)
+	case tagBase:
+		// A tracker's base would send every relative URL of the page there.
+		r.media(tag, end, loadsBase, KindLink)
 	case tagDiv:
 		// WP Rocket's lazy YouTube: its script finds the div by class and
 		// builds the thumbnail and the iframe from data-id and data-src.
@@ -380,9 +412,12 @@ func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocke
 			continue
 		}
 		var s *catalog.Service
-		if srcsetKeys&bit != 0 {
+		switch {
+		case srcsetKeys&bit != 0:
 			s = r.matchSrcset(tag[a.vs:a.ve])
-		} else {
+		case a.key == akPing:
+			s = r.matchPing(tag[a.vs:a.ve])
+		default:
 			s = r.matchURL(tag[a.vs:a.ve])
 		}
 		if s == nil {

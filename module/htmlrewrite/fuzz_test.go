@@ -81,7 +81,7 @@ func FuzzScanAttrsFast(f *testing.F) {
 		var tok tokenizer
 		tok.sub = tsBeforeName
 		want, done := tok.scanAttrs(p, 0, len(p))
-		end, sc, ok := scanAttrsFast(p, 0)
+		end, sc, ok, _ := scanAttrsFast(p, 0)
 		if ok != done || ok && (end != want || sc != tok.selfClosing) {
 			t.Fatalf("%q: fast = %d, %v, %v; state machine = %d, %v, %v", p, end, sc, ok, want, tok.selfClosing, done)
 		}

@@ -52,6 +52,10 @@ var tricky = map[string]string{
 	"src script ignores its body":   `<script src="/app.js">gtag('config')</script>`,
 	"select":                        `<select><option>gtag(</option></select>`,
 	"link with text rel":            `<link rel="canonical" href="https://example.no/">`,
+	"links to trackers, local ping": `<a href="https://www.facebook.com/tr" ping="/count https://example.no/c"><area href="https://www.youtube.com/" ping=/c><a data-ping="https://www.facebook.com/tr" title="ping=https://www.facebook.com/tr">`,
+	"local media":                   `<video poster="/p.jpg" src="/v.mp4"><track src="/v.vtt"></video><audio src="//example.no/a.mp3"></audio>`,
+	"input src without image type":  `<input type="text" src="https://www.facebook.com/tr"><input src="https://www.facebook.com/tr"><input type=" image" src="https://www.facebook.com/tr"><input type="image" src="/go.png">`,
+	"local base":                    `<base href="https://example.no/"><base target="_blank">`,
 }
 
 func TestTrickyByteIdentity(t *testing.T) {
@@ -131,6 +135,10 @@ var fragments = []string{
 	`<noscript>`, `</noscript>`, `<template>`, `</template>`, `<![CDATA[`, `]]>`, `<div>`, `</div>`, `<p>`,
 	`<iframe>`, `</iframe>`, `<xmp>`, `</xmp>`, `"`, `'`, `<a title="`, `>`, `<`, `</`, `<!`, `<?`, `text `,
 	`<!--<script>`, `<body>`, `</body>`, `<mi>`, `<desc>`, `<b>`, `<font face=x>`, `<img src=x>`, "\n",
+	`<video poster="https://i.ytimg.com/vi/x/hq.jpg" src=/v.mp4>`, `</video>`, `<audio src="https://www.youtube.com/a.mp3">`,
+	`<track src=//www.youtube.com/t.vtt>`, `<a href="/" ping="https://www.facebook.com/tr">`, `</a>`, `<a href="https://www.facebook.com/tr">`,
+	`<area ping="/c https://www.google-analytics.com/collect">`, `<input type=image src="https://www.facebook.com/tr">`,
+	`<input type=text src="https://www.facebook.com/tr">`, `<base href="https://www.googletagmanager.com/">`,
 }
 
 var (
@@ -142,7 +150,7 @@ var (
 var inserted = regexp.MustCompile(`( type="text/plain")? data-consent-category="[a-z]+" data-consent-service="[a-z-]+"( srcdoc="[^"]*")?`)
 
 // renamed matches an attribute name the rewriter renamed.
-var renamed = regexp.MustCompile(`(?i)\bdata-consent-(src|srcset|href|imagesrcset|data|type|srcdoc|class|data-src|data-srcset|data-lazy-src|data-lazy-srcset)\b`)
+var renamed = regexp.MustCompile(`(?i)\bdata-consent-(src|srcset|href|imagesrcset|data|type|srcdoc|class|data-src|data-srcset|data-lazy-src|data-lazy-srcset|poster|data-poster|ping)\b`)
 
 // unneutralise undoes the rewriter's edits, to prove they were the only ones.
 func unneutralise(out string) string {

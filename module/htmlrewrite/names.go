@@ -38,7 +38,18 @@ const (
 	tagBreakout     // a non-void tag that ends foreign content (HTML §13.2.6.5)
 	tagBreakoutVoid // hr, meta: void and ending foreign content
 	tagVoid         // other void elements (no end tag, never open)
+	tagVideo
+	tagAudio
+	tagTrack
+	tagBase
+	tagInput // the elements from tagNoted on load only through ping or src
+	tagA
+	tagArea
 )
+
+// tagNoted is the first element held only in case it has a ping or src
+// attribute, which the tokenizer notes as it scans (scanAttrsNoting).
+const tagNoted = tagInput
 
 // maxNameLen is the longest tag name lookupTag knows ("annotation-xml").
 const maxNameLen = 14
@@ -111,8 +122,22 @@ func lookupTag(name []byte) tagID {
 		"nobr", "ol", "pre", "ruby", "s", "small", "span", "strong", "strike",
 		"sub", "sup", "table", "tt", "u", "ul", "var":
 		return tagBreakout
-	case "area", "base", "col", "input", "track", "wbr", "param", "keygen", "frame", "basefont", "bgsound":
+	case "col", "wbr", "param", "keygen", "frame", "basefont", "bgsound":
 		return tagVoid
+	case "a":
+		return tagA
+	case "video":
+		return tagVideo
+	case "audio":
+		return tagAudio
+	case "track":
+		return tagTrack
+	case "input":
+		return tagInput
+	case "area":
+		return tagArea
+	case "base":
+		return tagBase
 	}
 	return tagOther
 }
@@ -131,7 +156,7 @@ func breaksOutOfForeign(id tagID) bool {
 // elements: void elements, and raw text elements whose end the tokenizer finds.
 func neverOpen(id tagID) bool {
 	switch id {
-	case tagImg, tagEmbed, tagLink, tagSource, tagBr, tagBreakoutVoid, tagVoid,
+	case tagImg, tagEmbed, tagLink, tagSource, tagBr, tagBreakoutVoid, tagVoid, tagTrack, tagInput, tagArea, tagBase,
 		tagScript, tagIframe, tagStyle, tagXmp, tagNoembed, tagNoframes, tagTitle, tagTextarea, tagPlaintext:
 		return true
 	}
@@ -159,6 +184,9 @@ const (
 	akSize
 	akEncoding
 	akClass
+	akPoster
+	akDataPoster
+	akPing
 )
 
 // lookupAttr maps an attribute name (any case) to its key.
@@ -207,6 +235,12 @@ func lookupAttr(name []byte) uint8 {
 		return akEncoding
 	case "class":
 		return akClass
+	case "poster":
+		return akPoster
+	case "data-poster":
+		return akDataPoster
+	case "ping":
+		return akPing
 	}
 	return akOther
 }
@@ -220,6 +254,12 @@ const (
 	loadsLink   = 1<<akHref | 1<<akImagesrcset
 	loadsEmbed  = 1 << akSrc
 	loadsObject = 1 << akData
+	loadsVideo  = 1<<akSrc | 1<<akDataSrc | 1<<akPoster | 1<<akDataPoster
+	loadsAudio  = 1<<akSrc | 1<<akDataSrc
+	loadsTrack  = 1 << akSrc
+	loadsInput  = 1 << akSrc // type=image only
+	loadsPing   = 1 << akPing
+	loadsBase   = 1 << akHref
 	srcsetKeys  = 1<<akSrcset | 1<<akDataSrcset | 1<<akDataLazySrcset | 1<<akImagesrcset
 )
 

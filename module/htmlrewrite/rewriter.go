@@ -5,7 +5,10 @@
 // It follows lol-html's shape: the data state jumps from '<' to '<' with
 // bytes.IndexByte, only tag names are read, and attributes are parsed only for
 // the few elements that can load something (script, iframe, img, link, embed,
-// object, source, WP Rocket's lazy YouTube div) and for <html lang>. Only an
+// object, source, video, audio, track, base, <input type=image>, WP Rocket's
+// lazy YouTube div), for <a> and <area> with a ping attribute (the tokenizer
+// notes ping and src names as it passes them, so ordinary links are not
+// parsed), and for <html lang>. Only an
 // unfinished construct is carried across Write calls, at most MaxTag+MaxInline
 // bytes, and untouched spans are written straight from the input.
 //

@@ -1,6 +1,9 @@
 package htmlrewrite
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // The tokenizer follows the WHATWG HTML tokenizer (§13.2.5) closely enough to
 // find every tag boundary a browser finds, but it only keeps what the rewriter
@@ -315,6 +318,13 @@ func (r *Rewriter) run(p []byte) {
 				// loads, nor changes the content model, nor is void.
 				t.next, t.elem, t.opens, t.holding = stData, tagOther, false, false
 				t.last, t.lastLen = t.name, nl
+			case t.id == tagA:
+				// The same, held in case it has a ping attribute.
+				t.next, t.elem, t.opens, t.holding = stData, tagOther, false, false
+				t.last, t.lastLen = t.name, nl
+				if r.o.Classifier != nil {
+					t.elem, t.holding = tagA, true
+				}
 			default:
 				r.startTagName()
 			}
@@ -333,7 +343,12 @@ func (r *Rewriter) run(p []byte) {
 				if p[i] == '>' { // most end tags, and <p>, <li>
 					j, done = i+1, true
 				} else {
-					j, t.selfClosing, done = scanAttrsFast(p[:lim], i)
+					var seen bool
+					j, t.selfClosing, done, seen = scanAttrsFast(p[:lim], i)
+					// <a>, <area>, <input>: let go unless it has ping or src.
+					if t.elem >= tagNoted && done && !seen && r.base+i == t.nameEnd {
+						t.holding, t.elem = false, tagOther
+					}
 				}
 			}
 			if !done { // resume the state machine, from i again
@@ -467,26 +482,29 @@ func (r *Rewriter) run(p []byte) {
 // scanAttrs become positions in the code, so the common tag costs a few
 // short loops and a bytes.IndexByte per quoted value. It returns the index
 // after '>' and whether the tag was self-closing; ok is false when p ended
-// first, and then scanAttrs must scan p[i:] again.
-func scanAttrsFast(p []byte, i int) (end int, selfClosing, ok bool) {
+// first, and then scanAttrs must scan p[i:] again. seen reports an attribute
+// called ping or src, in any case: the only ones that make <a>, <area> and
+// <input> load anything. <a> is the most common element of a page; noting
+// names as they pass costs a few instructions per attribute, where searching
+// the tag again would cost hundreds.
+func scanAttrsFast(p []byte, i int) (end int, selfClosing, ok, seen bool) {
 	for i < len(p) {
-		// Before attribute name; after a quoted value too, which differs
-		// only in not consuming the byte that starts the next name.
 		c := p[i]
 		if ctab[c]&cSpace != 0 {
 			i++
 			continue
 		}
 		if c == '>' {
-			return i + 1, false, true
+			return i + 1, false, true, seen
 		}
-		if c == '/' { // self-closing start tag state
+		if c == '/' {
 			i++
 			if i < len(p) && p[i] == '>' {
-				return i + 1, true, true
+				return i + 1, true, true, seen
 			}
 			continue
 		}
+		ns := i
 		i++ // the first byte is part of the name even if it is '='
 	name:
 		for i < len(p) && ctab[p[i]]&cAttrEnd == 0 {
@@ -494,6 +512,17 @@ func scanAttrsFast(p []byte, i int) (end int, selfClosing, ok bool) {
 		}
 		if i == len(p) {
 			break
+		}
+		// Setting 0x20 in a byte maps upper-case letters, and nothing else,
+		// to lower case. The first byte rules out most names (href, rel,
+		// class); p[i] ends the name, so p[ns:ns+4] is in p when it is 3 or
+		// 4 bytes long.
+		if c := p[ns] | 0x20; c == 'p' || c == 's' {
+			k := i - ns
+			if k == 4 || k == 3 {
+				v := binary.LittleEndian.Uint32(p[ns:]) | 0x20202020
+				seen = seen || k == 4 && v == 'p'|'i'<<8|'n'<<16|'g'<<24 || k == 3 && v&0xffffff == 's'|'r'<<8|'c'<<16
+			}
 		}
 		c = p[i]
 		if ctab[c]&cSpace != 0 { // after attribute name
@@ -506,15 +535,16 @@ func scanAttrsFast(p []byte, i int) (end int, selfClosing, ok bool) {
 			}
 			c = p[i]
 			if c != '=' && c != '>' && c != '/' {
+				ns = i
 				i++ // starts a new name
 				goto name
 			}
 		}
 		switch c {
 		case '>':
-			return i + 1, false, true
+			return i + 1, false, true, seen
 		case '/':
-			continue // the before attribute name state handles it the same
+			continue
 		}
 		i++ // '=': before attribute value
 		for i < len(p) && ctab[p[i]]&cSpace != 0 {
@@ -527,26 +557,26 @@ func scanAttrsFast(p []byte, i int) (end int, selfClosing, ok bool) {
 		case '"', '\'':
 			k := bytes.IndexByte(p[i+1:], c)
 			if k < 0 {
-				return len(p), false, false
+				return len(p), false, false, seen
 			}
 			i += k + 2
 		case '>':
-			return i + 1, false, true
+			return i + 1, false, true, seen
 		default: // unquoted
 			i++
 			for i < len(p) && ctab[p[i]]&cUnqEnd == 0 {
 				i++
 			}
 			if i == len(p) {
-				return len(p), false, false
+				return len(p), false, false, seen
 			}
 			if p[i] == '>' {
-				return i + 1, false, true
+				return i + 1, false, true, seen
 			}
 			i++
 		}
 	}
-	return len(p), false, false
+	return len(p), false, false, seen
 }
 
 // scanAttrs advances through the attributes of a tag in p[i:lim]. It returns

@@ -37,6 +37,13 @@ var loadingAttrs = map[string][]string{
 	"link":   {"href", "imagesrcset"},
 	"embed":  {"src"},
 	"object": {"data"},
+	"video":  {"src", "data-src", "poster", "data-poster"},
+	"audio":  {"src", "data-src"},
+	"track":  {"src"},
+	"input":  {"src"}, // type=image only
+	"a":      {"ping"},
+	"area":   {"ping"},
+	"base":   {"href"},
 }
 
 // assertNoLiveTracker fails when out holds an element that would still load,
@@ -69,12 +76,15 @@ func liveTrackers(t *testing.T, out string, c Classifier, granted policy.Set) (p
 			}
 			typ, hasType := attrs["type"]
 			runs := n.Data != "script" || !hasType || jsType([]byte(typ))
+			// An input loads its src only as an image button.
+			image := n.Data != "input" || strings.EqualFold(attrs["type"], "image")
 			for _, name := range loadingAttrs[n.Data] {
 				v, ok := attrs[name]
-				if !ok || !runs {
+				if !ok || !runs || !image {
 					continue
 				}
-				for _, u := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+				// srcset candidates and ping URLs.
+				for _, u := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || strings.ContainsRune(" \t\n\f\r", r) }) {
 					if s := c.MatchURL([]byte(u)); live(s) {
 						problems = append(problems, fmt.Sprintf("live %s in <%s %s=%q>", s.ID, n.Data, name, v))
 					}

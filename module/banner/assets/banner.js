@@ -107,11 +107,13 @@
   function start(el) {
     el.removeAttribute('data-consent-category');
     if (el.tagName != 'SCRIPT') {
-      var src = take(el, 'src') || take(el, 'data-src'), set = take(el, 'srcset'), href = take(el, 'href');
-      if (set != null) el.setAttribute('srcset', set);
-      if (href != null) el.setAttribute('href', href);
-      if (src != null) el.setAttribute('src', src);
+      // Every attribute the server renamed comes back (src, srcset, href,
+      // poster, ping, data…), src last so that a srcset is there first; a
+      // lazy loader's data-src is loaded at once, its script has run.
       if (el.tagName == 'IFRAME') el.removeAttribute('srcdoc');
+      for (var n of [...el.attributes].map(a => a.name).sort((a, b) => (a == 'data-consent-src') - (b == 'data-consent-src')))
+        if (/^data-consent-(?!service$)/.test(n)) el.setAttribute(n = n.slice(13), take(el, n));
+      if (!el.src && el.dataset.src) el.src = el.dataset.src;
       return;
     }
     queue = queue.then(() => new Promise(next => {

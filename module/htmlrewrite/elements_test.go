@@ -1,0 +1,300 @@
+package htmlrewrite
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/samtykke/caddy-consent/module/catalog"
+	"github.com/samtykke/caddy-consent/module/policy"
+)
+
+const (
+	ytAttrs = ` data-consent-category="marketing" data-consent-service="youtube"`
+	fbAttrs = ` data-consent-category="marketing" data-consent-service="meta-pixel"`
+	gaAttrs = ` data-consent-category="analytics" data-consent-service="google-analytics"`
+)
+
+// The elements that load through poster, ping, an image button's src and
+// base href, neutralised as img is: the loading attributes renamed, the
+// consent attributes after the tag name, every other byte kept.
+var mediaTests = []struct {
+	name, in, want string
+	kind           Kind
+	cat            policy.Category
+}{
+	{
+		name: "video poster and src",
+		in:   `<video controls poster="https://i.ytimg.com/vi/x/hq.jpg" src="https://www.youtube.com/x.mp4"></video>`,
+		want: `<video` + ytAttrs + ` controls data-consent-poster="https://i.ytimg.com/vi/x/hq.jpg" data-consent-src="https://www.youtube.com/x.mp4"></video>`,
+		kind: KindSource, cat: policy.Marketing,
+	},
+	{
+		name: "video: only the tracker's attribute is renamed",
+		in:   `<video src="/local.mp4" poster="//i.ytimg.com/vi/x/hq.jpg" playsinline>`,
+		want: `<video` + ytAttrs + ` src="/local.mp4" data-consent-poster="//i.ytimg.com/vi/x/hq.jpg" playsinline>`,
+		kind: KindSource, cat: policy.Marketing,
+	},
+	{
+		name: "lazy video",
+		in:   `<video data-src="https://www.youtube.com/x.mp4" data-poster="https://i.ytimg.com/x.jpg" class="lazyload"></video>`,
+		want: `<video` + ytAttrs + ` data-consent-data-src="https://www.youtube.com/x.mp4" data-consent-data-poster="https://i.ytimg.com/x.jpg" class="lazyload"></video>`,
+		kind: KindSource, cat: policy.Marketing,
+	},
+	{
+		name: "upper-case video, unquoted entity-encoded poster",
+		in:   `<VIDEO POSTER=https:&#x2F;&#x2F;i.ytimg.com&sol;x.jpg>`,
+		want: `<VIDEO` + ytAttrs + ` data-consent-POSTER=https:&#x2F;&#x2F;i.ytimg.com&sol;x.jpg>`,
+		kind: KindSource, cat: policy.Marketing,
+	},
+	{
+		name: "audio src",
+		in:   `<audio controls src="https://www.youtube.com/a.mp3"></audio>`,
+		want: `<audio` + ytAttrs + ` controls data-consent-src="https://www.youtube.com/a.mp3"></audio>`,
+		kind: KindSource, cat: policy.Marketing,
+	},
+	{
+		name: "track src inside a local video",
+		in:   `<video src="/v.mp4"><Track Kind=captions Src="https://www.youtube.com/t.vtt"></video>`,
+		want: `<video src="/v.mp4"><Track` + ytAttrs + ` Kind=captions data-consent-Src="https://www.youtube.com/t.vtt"></video>`,
+		kind: KindSource, cat: policy.Marketing,
+	},
+	{
+		name: "a ping, href kept",
+		in:   `<a href="https://example.no/" ping="https://www.facebook.com/tr?id=1&amp;ev=Click">x</a>`,
+		want: `<a` + fbAttrs + ` href="https://example.no/" data-consent-ping="https://www.facebook.com/tr?id=1&amp;ev=Click">x</a>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "a ping list, tracker second",
+		in:   "<a ping=\"/count\n\thttps://www.google-analytics.com/collect\" href=/x>",
+		want: "<a" + gaAttrs + " data-consent-ping=\"/count\n\thttps://www.google-analytics.com/collect\" href=/x>",
+		kind: KindImg, cat: policy.Analytics,
+	},
+	{
+		name: "upper-case A and PiNg, spaces around =",
+		in:   `<A HREF="/" PiNg = 'https:&#47;&#47;www.facebook.com/tr'>`,
+		want: `<A` + fbAttrs + ` HREF="/" data-consent-PiNg = 'https:&#47;&#47;www.facebook.com/tr'>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "ping after a quoted value without space, self-closing",
+		in:   `<a href="/"ping="https://www.facebook.com/tr"/>`,
+		want: `<a` + fbAttrs + ` href="/"data-consent-ping="https://www.facebook.com/tr"/>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "area ping",
+		in:   `<map name=m><AREA shape=rect coords="0,0,1,1" href="/" PING="https://www.facebook.com/tr"></map>`,
+		want: `<map name=m><AREA` + fbAttrs + ` shape=rect coords="0,0,1,1" href="/" data-consent-PING="https://www.facebook.com/tr"></map>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "image button",
+		in:   `<form><input type="image" src="https://www.facebook.com/tr?id=1" alt="Go"></form>`,
+		want: `<form><input` + fbAttrs + ` type="image" data-consent-src="https://www.facebook.com/tr?id=1" alt="Go"></form>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "upper-case image button, entity-encoded type",
+		in:   `<INPUT SRC="https://www.facebook.com/tr" TYPE="&#73;mage" />`,
+		want: `<INPUT` + fbAttrs + ` data-consent-SRC="https://www.facebook.com/tr" TYPE="&#73;mage" />`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "base",
+		in:   `<head><base href="https://www.googletagmanager.com/"><script src="gtm.js"></script>`,
+		want: `<head><base data-consent-category="marketing" data-consent-service="google-tag-manager" data-consent-href="https://www.googletagmanager.com/"><script src="gtm.js"></script>`,
+		kind: KindLink, cat: policy.Marketing,
+	},
+	{
+		name: "upper-case base, entity-encoded host",
+		in:   `<BASE TARGET=_top HREF="//www.google-analytics&period;com/">`,
+		want: `<BASE` + gaAttrs + ` TARGET=_top data-consent-HREF="//www.google-analytics&period;com/">`,
+		kind: KindLink, cat: policy.Analytics,
+	},
+}
+
+func TestMediaElements(t *testing.T) {
+	for _, tt := range mediaTests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, page := rewrite(t, tt.in, blockAll)
+			if got != tt.want {
+				t.Fatalf("got\n%s\nwant\n%s", got, tt.want)
+			}
+			if page.Blocked != 1 || page.BlockedByKind[tt.kind] != 1 || page.BlockedBy[CategoryIndex(tt.cat)][tt.kind] != 1 {
+				t.Errorf("Blocked = %d, by kind %v, by category and kind %v; want 1 %s %s", page.Blocked, page.BlockedByKind, page.BlockedBy, tt.cat, tt.kind)
+			}
+			if len(page.Found) != 1 {
+				t.Errorf("Found %d services", len(page.Found))
+			}
+			assertNoLiveTracker(t, got, fake, 0)
+			if len(liveTrackers(t, tt.in, fake, 0)) == 0 {
+				t.Errorf("the checker sees no tracker in the input")
+			}
+			if u := unneutralise(got); u != tt.in {
+				t.Errorf("edits beyond neutralising:\n%s", u)
+			}
+			// Granted: byte for byte, and still found.
+			got, page = rewrite(t, tt.in, &Options{Classifier: fake, Granted: policy.SetOf(tt.cat)})
+			if got != tt.in || page.Blocked != 0 || len(page.Found) != 1 {
+				t.Errorf("granted %s: Blocked %d, Found %d, changed:\n%s", tt.cat, page.Blocked, len(page.Found), got)
+			}
+			// Split anywhere, or written a byte at a time: the same output.
+			for i := range len(tt.in) + 1 {
+				if got, _ := rewrite(t, tt.in, blockAll, i); got != tt.want {
+					t.Fatalf("split at %d:\n%s", i, got)
+				}
+			}
+			var out bytes.Buffer
+			r := New(&out, blockAll)
+			for i := range len(tt.in) {
+				r.Write([]byte{tt.in[i]})
+			}
+			r.Close()
+			if out.String() != tt.want {
+				t.Errorf("1-byte writes:\n%s", out.String())
+			}
+		})
+	}
+}
+
+// Through the real catalog, as in TestCatalogSnippets.
+func TestMediaRealCatalog(t *testing.T) {
+	cat := catalog.Default()
+	for _, tt := range mediaTests {
+		t.Run(tt.name, func(t *testing.T) {
+			if len(liveTrackers(t, tt.in, cat, 0)) == 0 {
+				t.Fatalf("the catalog matches nothing in %s", tt.in)
+			}
+			out, page := rewrite(t, tt.in, &Options{Classifier: cat})
+			assertNoLiveTracker(t, out, cat, 0)
+			if page.BlockedByKind[tt.kind] != 1 || unneutralise(out) != tt.in {
+				t.Errorf("by kind %v:\n%s", page.BlockedByKind, out)
+			}
+			if out, _ := rewrite(t, tt.in, &Options{Classifier: cat, Granted: policy.All}); out != tt.in {
+				t.Errorf("changed with everything granted:\n%s", out)
+			}
+		})
+	}
+}
+
+// A ping list or a video with several services: blocked by the first one not
+// granted, all of them found.
+func TestMediaMixedGrants(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		granted        policy.Set
+		found          int
+	}{
+		{
+			name:    "ping: the granted service comes first",
+			in:      `<a ping="https://www.google-analytics.com/collect https://www.facebook.com/tr" href=/>`,
+			want:    `<a` + fbAttrs + ` data-consent-ping="https://www.google-analytics.com/collect https://www.facebook.com/tr" href=/>`,
+			granted: policy.SetOf(policy.Analytics),
+			found:   2,
+		},
+		{
+			name:    "ping: every service granted",
+			in:      `<a ping="https://www.google-analytics.com/collect https://www.facebook.com/tr" href=/>`,
+			want:    `<a ping="https://www.google-analytics.com/collect https://www.facebook.com/tr" href=/>`,
+			granted: policy.SetOf(policy.Analytics, policy.Marketing),
+			found:   1, // the first granted one: the list is not read further
+		},
+		{
+			name:    "video: granted poster, blocked src",
+			in:      `<video poster="https://maps.googleapis.com/p.png" src="https://www.youtube.com/x.mp4">`,
+			want:    `<video` + ytAttrs + ` poster="https://maps.googleapis.com/p.png" data-consent-src="https://www.youtube.com/x.mp4">`,
+			granted: policy.SetOf(policy.Preferences),
+			found:   2,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, page := rewrite(t, tt.in, &Options{Classifier: fake, Granted: tt.granted})
+			if got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+			if len(page.Found) != tt.found {
+				t.Errorf("Found %d services, want %d", len(page.Found), tt.found)
+			}
+			assertNoLiveTracker(t, got, fake, tt.granted)
+		})
+	}
+}
+
+// Links are the most common element: whatever else they hold, without a ping
+// attribute they pass untouched, trackers in href included.
+func TestLinksWithoutPing(t *testing.T) {
+	tests := []string{
+		`<a href="https://www.facebook.com/tr">`,
+		`<a href="https://www.facebook.com/tr" data-ping="https://www.facebook.com/tr">`,
+		`<a title="ping=https://www.facebook.com/tr" href=/>`,
+		`<a pings="https://www.facebook.com/tr" ping-x=https://www.facebook.com/tr>`,
+		`<a ping>`,
+		`<a ping="">`,
+		`<a ping="/local https://example.no/c">`,
+		`<a>`, `<a/>`, `<a `, `<a href="/" ping="https://www.facebook.com/tr"`, // unterminated: never a tag
+		`<area href="https://www.facebook.com/tr">`,
+		`<svg><a href="https://www.facebook.com/tr"/></svg>`,
+	}
+	for _, in := range tests {
+		t.Run(in, func(t *testing.T) {
+			if got, page := rewrite(t, in, blockAll); got != in || page.Blocked != 0 {
+				t.Errorf("changed:\n%s", got)
+			}
+			for i := range len(in) + 1 {
+				if got, _ := rewrite(t, in, blockAll, i); got != in {
+					t.Fatalf("split at %d changed:\n%s", i, got)
+				}
+			}
+		})
+	}
+}
+
+// A tag over MaxTag passes unchanged; only elements that always load count
+// as an overflow.
+func TestMediaOverflow(t *testing.T) {
+	big := strings.Repeat("x", 200)
+	tests := []struct {
+		in        string
+		overflows int
+	}{
+		{`<video title="` + big + `" poster="https://i.ytimg.com/x.jpg">`, 1},
+		{`<base title="` + big + `" href="https://www.googletagmanager.com/">`, 1},
+		{`<a title="` + big + `" ping="https://www.facebook.com/tr">`, 0},
+		{`<input title="` + big + `" type=image src="https://www.facebook.com/tr">`, 0},
+	}
+	o := &Options{Classifier: fake, MaxTag: 100}
+	for _, tt := range tests {
+		got, page := rewrite(t, tt.in, o)
+		if got != tt.in || page.Overflows != tt.overflows {
+			t.Errorf("%.20s: Overflows %d, want %d; changed %v", tt.in, page.Overflows, tt.overflows, got != tt.in)
+		}
+	}
+}
+
+// FuzzScanAttrsNoting checks what scanAttrsFast notes (a ping or a src
+// attribute) against parseAttrs; FuzzScanAttrsFast checks the rest of it.
+func FuzzScanAttrsNoting(f *testing.F) {
+	for _, s := range []string{
+		` href="/" ping="x">`, ` PING = 'x'>`, ` "ping=x>`, ` pings=x ping>`, ` a="b"ping=c/>`, ` src=x>`, ` SrC>`,
+		` srcset=x src>`, "\tping\n=\fx>", ` data-ping=x>`, ` ping`, ` a="`, ` =ping>`, `/ping/>`, ` x=ping>`, ` sr\x03>`, ` pin\x07>`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, p []byte) {
+		end, _, ok, seen := scanAttrsFast(p, 0)
+		if !ok {
+			return
+		}
+		attrs, _ := parseAttrs(p[:end], 0, nil)
+		want := false
+		for _, a := range attrs {
+			want = want || a.key == akPing || a.key == akSrc
+		}
+		if seen != want {
+			t.Fatalf("%q: seen %v, parseAttrs finds ping or src: %v", p, seen, want)
+		}
+	})
+}
