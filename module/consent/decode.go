@@ -144,7 +144,7 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	defer l.d.mu.Unlock()
 	n, err := l.d.w.rw.Write(p)
 	if err == nil {
-		err = l.d.w.flushFirst()
+		err = l.d.w.afterWrite(len(p))
 	}
 	return n, err
 }

@@ -56,6 +56,7 @@ type responseWriter struct {
 
 	n         int64         // body bytes that went into the rewriter
 	sentFirst bool          // the first upstream write was flushed
+	maxWrite  int           // longest upstream write so far
 	bw        *bufio.Writer // coalesces the rewriter's spans into few chunks
 	rw        *htmlrewrite.Rewriter
 	dec       *decoder // non-nil while decoding an upstream Content-Encoding
@@ -71,8 +72,9 @@ var rewriterPool = sync.Pool{New: func() any { return new(htmlrewrite.Rewriter) 
 // response works in 64 KiB): a 120 KB page leaves in six write(2) calls,
 // as many as plain proxying makes with its 32 KiB copy buffer. The first
 // upstream write is flushed at once (first byte as fast as plain proxying),
-// every upstream flush is honoured (streamed PHP output streams), and
-// otherwise a byte waits for at most one more upstream read.
+// so is a short one (the upstream had no more ready), every upstream flush
+// is honoured (streamed PHP output streams), and otherwise a byte waits for
+// at most one more upstream read.
 const spanBufferSize = 60 << 10
 
 var spanBufferPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, spanBufferSize) }}
@@ -156,18 +158,31 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	}
 	n, err := w.rw.Write(p)
 	if err == nil {
-		err = w.flushFirst()
+		err = w.afterWrite(len(p))
 	}
 	return n, err
 }
 
-// flushFirst flushes the span buffer after the first upstream write only.
-func (w *responseWriter) flushFirst() error {
+// afterWrite decides, at the end of an upstream write of n bytes, whether the
+// span buffer waits for more. The first write leaves at once, headers and
+// all (first byte as fast as plain proxying). A write shorter than the
+// longest so far means the upstream had nothing more ready: its bytes leave
+// too, as plain proxying would write them, instead of waiting for a
+// dripping upstream's next piece.
+func (w *responseWriter) afterWrite(n int) error {
+	short := n < w.maxWrite
+	w.maxWrite = max(w.maxWrite, n)
+	if w.sentFirst && !short {
+		return nil
+	}
+	if err := w.bw.Flush(); err != nil {
+		return err
+	}
 	if w.sentFirst {
 		return nil
 	}
 	w.sentFirst = true
-	return w.bw.Flush()
+	return http.NewResponseController(w.ResponseWriter).Flush()
 }
 
 // ReadFrom must be ours: file_server copies with io.CopyN, which would

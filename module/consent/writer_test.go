@@ -45,7 +45,7 @@ func TestRewrittenResponseChunks(t *testing.T) {
 	for _, flushEach := range []bool{false, true} {
 		upstreamWrite := 0
 		cw := &countingWriter{h: http.Header{}, current: &upstreamWrite}
-		var sentAfterFirst int
+		var sentAfterFirst, flushesAfterFirst int
 		next := caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Header().Set("Content-Length", "1") // wrong on purpose: it must be dropped
@@ -56,7 +56,7 @@ func TestRewrittenResponseChunks(t *testing.T) {
 					return err
 				}
 				if upstreamWrite == 0 {
-					sentAfterFirst = cw.body.Len()
+					sentAfterFirst, flushesAfterFirst = cw.body.Len(), cw.flushes
 				}
 				if flushEach {
 					if err := http.NewResponseController(w).Flush(); err != nil {
@@ -85,8 +85,8 @@ func TestRewrittenResponseChunks(t *testing.T) {
 		if at < 0 || !bytes.HasPrefix(out, page[:bytes.LastIndex(page, []byte("</body>"))]) {
 			t.Fatalf("flushEach=%v: output is not the page with the banner before </body>", flushEach)
 		}
-		if sentAfterFirst < 30<<10 {
-			t.Errorf("flushEach=%v: only %d bytes reached the client during the first upstream write", flushEach, sentAfterFirst)
+		if sentAfterFirst < 30<<10 || flushesAfterFirst == 0 {
+			t.Errorf("flushEach=%v: %d bytes and %d flushes reached the client during the first upstream write", flushEach, sentAfterFirst, flushesAfterFirst)
 		}
 		if flushEach {
 			continue
@@ -102,5 +102,48 @@ func TestRewrittenResponseChunks(t *testing.T) {
 				t.Errorf("write %d of %d bytes: middle writes should fill the %d-byte buffer", i+1, n, spanBufferSize)
 			}
 		}
+	}
+}
+
+// TestShortUpstreamWriteLeaves: a dripping upstream (a short write, then a
+// pause) gets its bytes to the client at once, as plain proxying would, not
+// after its next piece.
+func TestShortUpstreamWriteLeaves(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join(pagesDir(), "wordpress-median.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := provisioned(t)
+	upstreamWrite := 0
+	cw := &countingWriter{h: http.Header{}, current: &upstreamWrite}
+	sizes := []int{4 << 10, 32 << 10, 32 << 10, 9 << 10, 32 << 10} // the 9 KiB one is short
+	next := caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(200)
+		sent := 0
+		for _, n := range sizes {
+			if _, err := w.Write(page[sent : sent+n]); err != nil {
+				return err
+			}
+			sent += n
+			if held := sent - cw.body.Len(); n == 9<<10 && held > 1<<10 {
+				t.Errorf("after the short upstream write, %d of %d bytes are still held", held, sent)
+			}
+			if held := sent - cw.body.Len(); upstreamWrite == 1 && held < 30<<10 {
+				t.Errorf("full upstream writes should be gathered, only %d bytes held after the second", held)
+			}
+			upstreamWrite++
+		}
+		_, err := w.Write(page[sent:])
+		return err
+	})
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Accept", "text/html")
+	req = caddyhttp.PrepareRequest(req, caddy.NewReplacer(), nil, nil)
+	if err := h.ServeHTTP(cw, req, next); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(cw.body.Bytes(), page[:bytes.LastIndex(page, []byte("</body>"))]) {
+		t.Fatal("output is not the page")
 	}
 }
