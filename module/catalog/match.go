@@ -50,6 +50,7 @@ type urlRule struct {
 	// contain for a floating pattern ("/*/matomo.php*") to match.
 	lead, tail byte
 	guard      string
+	rare       byte // the byte of guard least common in URL paths
 }
 
 func newHostTable() *hostTable { return &hostTable{hosts: map[string]*hostEntry{}} }
@@ -130,6 +131,7 @@ func (t *hostTable) sort() {
 	for i := range t.paths {
 		r := &t.paths[i]
 		r.lead, r.tail, r.guard = 0, 0, r.pat.guard()
+		r.rare = rarest(r.guard)
 		if p := &r.pat; len(p.segs) > 0 {
 			if first := p.segs[0]; !p.leadStar && len(first) > 1 {
 				r.lead = first[1]
@@ -242,6 +244,34 @@ func (t *hostTable) at(suffix string, exact bool, pathq string, byHost **Service
 	return nil, false
 }
 
+// pathByteOrder ranks bytes from common to rare in URL paths (separators,
+// digits, then letters by English frequency); unlisted bytes are rarer still.
+const pathByteOrder = "/-._0123456789etaoinsrlcdpumwgfhbyvkxjqz"
+
+// rarest returns the byte of s that pathByteOrder ranks rarest: searching for
+// it rejects most paths in one vectorised pass.
+func rarest(s string) byte {
+	var best byte
+	rank := -1
+	for i := 0; i < len(s); i++ {
+		r := strings.IndexByte(pathByteOrder, lowerASCII(s[i]))
+		if r < 0 {
+			r = len(pathByteOrder)
+		}
+		if r > rank {
+			best, rank = s[i], r
+		}
+	}
+	return best
+}
+
+func lowerASCII(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
 // lookupPath returns the first (most specific) path-only rule matching pathq.
 func (t *hostTable) lookupPath(pathq string) *Service {
 	// A path without its leading "/" (a bare query) skips the lead test.
@@ -255,7 +285,7 @@ func (t *hostTable) lookupPath(pathq string) *Service {
 	for i := range t.paths {
 		r := &t.paths[i]
 		if (r.lead != 0 && second != 0 && r.lead != second) || (r.tail != 0 && last != 0 && r.tail != last) ||
-			(r.guard != "" && !strings.Contains(pathq, r.guard)) {
+			(r.guard != "" && (strings.IndexByte(pathq, r.rare) < 0 || !strings.Contains(pathq, r.guard))) {
 			continue
 		}
 		if r.pat.matchPath(pathq) {
@@ -378,17 +408,26 @@ scan:
 		}
 	}
 	pathq := cutFragment(rest[end:])
-	var host string
-	var whole bool
-	var buf [hostBufSize]byte
-	if authority := rest[at+1 : end]; dirty || (authority != "" && authority[0] == '[') {
-		host, whole = normalizeHost(authority, &buf)
-	} else {
-		if colon > at {
-			authority = rest[at+1 : colon]
-		}
-		host, whole = strings.TrimSuffix(authority, "."), true
+	authority := rest[at+1 : end]
+	if dirty || (authority != "" && authority[0] == '[') {
+		return c.matchDirtyHost(authority, pathq)
 	}
+	if colon > at {
+		authority = rest[at+1 : colon]
+	}
+	return c.lookup(strings.TrimSuffix(authority, "."), true, pathq)
+}
+
+// matchDirtyHost matches a host that needs normalizing (case, percent
+// escapes), in a buffer only this rare path pays for.
+func (c *Catalog) matchDirtyHost(authority, pathq string) *Service {
+	var buf [hostBufSize]byte
+	host, whole := normalizeHost(authority, &buf)
+	return c.lookup(host, whole, pathq)
+}
+
+// lookup applies the allow rules, then the block rules.
+func (c *Catalog) lookup(host string, whole bool, pathq string) *Service {
 	if c.allow != nil && c.allow.lookup(host, whole, pathq) != nil {
 		return nil
 	}
