@@ -42,9 +42,12 @@ type View struct {
 	Texts    map[string]map[string]string
 	AssetCSS string // URL of the banner stylesheet (see Assets)
 	AssetJS  string // URL of the banner script
-	// Nonce, when the page's Content-Security-Policy uses one, is copied onto
-	// the banner's <link> and <script>.
+	// Nonce, when the page's Content-Security-Policy allows scripts by one,
+	// is copied onto the banner's <script>.
 	Nonce string
+	// StyleNonce is the same for the stylesheet links, when the policy's
+	// style-src uses a nonce.
+	StyleNonce string
 }
 
 // lang is the built-in language v renders in.
@@ -105,6 +108,7 @@ func Render(v *View) []byte {
 	if asciihtml.SafeURL(v.AssetCSS) {
 		w.Raw(`<link rel="stylesheet"`)
 		w.Attr("href", v.AssetCSS)
+		v.styleNonce(w)
 		v.nonce(w)
 		w.Raw(`>`)
 	}
@@ -144,6 +148,12 @@ func Render(v *View) []byte {
 func (v *View) nonce(w *asciihtml.Writer) {
 	if v.Nonce != "" {
 		w.Attr("nonce", v.Nonce)
+	}
+}
+
+func (v *View) styleNonce(w *asciihtml.Writer) {
+	if v.StyleNonce != "" {
+		w.Attr("nonce", v.StyleNonce)
 	}
 }
 
@@ -344,6 +354,7 @@ func SettingsPage(v *View) []byte {
 	if asciihtml.SafeURL(v.AssetCSS) {
 		w.Raw(`<link rel="stylesheet"`)
 		w.Attr("href", v.AssetCSS)
+		v.styleNonce(w)
 		w.Raw(`>`)
 	}
 	w.Raw(`</head><body class="cb-page"><main data-consent-banner class="cb cb-pg" data-nosnippet>`)
@@ -385,6 +396,7 @@ func Placeholder(v *View, s *catalog.Service, c policy.Category) []byte {
 	if asciihtml.SafeURL(v.AssetCSS) {
 		w.Raw(`<link rel="stylesheet"`)
 		w.Attr("href", v.AssetCSS)
+		v.styleNonce(w)
 		w.Raw(`>`)
 	}
 	w.Raw(`</head><body class="cb cb-ph"><form method="post" target="_top"`)

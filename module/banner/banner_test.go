@@ -661,3 +661,37 @@ func BenchmarkNegotiate(b *testing.B) {
 		Negotiate("", "de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7,nb;q=0.6", nil)
 	}
 }
+
+// TestNonces: under a nonce-based Content-Security-Policy every script and
+// stylesheet the module inserts carries the page's nonce; without one, none
+// does.
+func TestNonces(t *testing.T) {
+	v := fixture("nb")
+	v.Nonce, v.StyleNonce = "c2NyaXB0LW5vbmNl", "c3R5bGUtbm9uY2U="
+	s := &catalog.Service{ID: "youtube", Name: "YouTube", Category: policy.Marketing}
+	for name, out := range map[string][]byte{"banner": Render(v), "settings page": SettingsPage(v), "placeholder": Placeholder(v, s, s.Category)} {
+		nodes := parseDoc(t, out)
+		if name == "banner" {
+			nodes = parse(t, out)
+		}
+		scripts := find(nodes, func(n node) bool { return n.tag == "script" })
+		links := find(nodes, func(n node) bool { return n.tag == "link" })
+		if len(links) == 0 || (name == "banner" && len(scripts) == 0) {
+			t.Fatalf("%s: %d scripts, %d stylesheet links", name, len(scripts), len(links))
+		}
+		for _, n := range scripts {
+			if n.attrs["nonce"] != v.Nonce {
+				t.Errorf("%s: script nonce %q", name, n.attrs["nonce"])
+			}
+		}
+		for _, n := range links {
+			if n.attrs["nonce"] != v.StyleNonce {
+				t.Errorf("%s: stylesheet nonce %q", name, n.attrs["nonce"])
+			}
+		}
+	}
+	v.Nonce, v.StyleNonce = "", ""
+	if bytes.Contains(Render(v), []byte("nonce")) || bytes.Contains(Placeholder(v, s, s.Category), []byte("nonce")) {
+		t.Error("a nonce attribute without a nonce")
+	}
+}

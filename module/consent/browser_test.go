@@ -316,3 +316,41 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestBrowserCSPNonce: on a site whose Content-Security-Policy allows scripts
+// and styles only by nonce, what the module inserts carries the page's nonce,
+// so Chromium runs the banner script and the Consent Mode default and applies
+// the banner's stylesheet.
+func TestBrowserCSPNonce(t *testing.T) {
+	root, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "demo-site"))
+	srv := testcaddy.Start(t, fmt.Sprintf(`
+http://127.0.0.1:{PORT} {
+	consent {
+		secret %[2]s
+	}
+	reverse_proxy 127.0.0.1:{PORT2}
+}
+http://127.0.0.1:{PORT2} {
+	root * %[1]s
+	header Content-Security-Policy "script-src 'nonce-R4nd0mN0nce' 'strict-dynamic'; style-src 'nonce-R4nd0mN0nce'; object-src 'none'"
+	file_server
+}
+`, root, secret))
+	b := browser.New(t)
+	b.Navigate(srv.URL(1) + "/")
+	settle(b)
+	var got struct {
+		Script, Style, ConsentMode bool
+	}
+	b.Eval(`({
+		Script: !!document.body.firstElementChild && document.body.firstElementChild.matches('[data-consent-banner]'),
+		Style: getComputedStyle(document.querySelector('[data-consent-banner] .cb-bar')).position == 'fixed',
+		ConsentMode: Array.isArray(window.dataLayer) && JSON.stringify(window.dataLayer).includes('"default"'),
+	})`, &got)
+	if !got.Script || !got.Style || !got.ConsentMode {
+		t.Errorf("under a nonce policy: banner script ran %v, stylesheet applied %v, Consent Mode default set %v", got.Script, got.Style, got.ConsentMode)
+	}
+	if n := len(b.RequestsTo(trackerHosts()...)); n > 0 {
+		t.Errorf("%d tracker requests before consent", n)
+	}
+}

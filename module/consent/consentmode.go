@@ -25,7 +25,11 @@ var consentModeTypes = []struct {
 // by default, then, once the visitor has chosen, an update with what they granted.
 func consentModeScript(ex *exchange) []byte {
 	var b strings.Builder
-	b.WriteString(`<script data-consent-mode>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}gtag("consent","default",{`)
+	b.WriteString(`<script data-consent-mode`)
+	if ex.scriptNonce != "" {
+		b.WriteString(` nonce="` + ex.scriptNonce + `"`) // validNonce: no quote or markup
+	}
+	b.WriteString(`>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}gtag("consent","default",{`)
 	for i, t := range consentModeTypes {
 		if i > 0 {
 			b.WriteByte(',')

@@ -23,6 +23,8 @@ type exchange struct {
 	reason  string       // why: policy.Reason*
 	sig     policy.Signals
 	expire  []string // Set-Cookie lines that expire leftovers of withdrawn categories
+	// Nonces of the page's Content-Security-Policy, for what is inserted.
+	scriptNonce, styleNonce string
 	opts    htmlrewrite.Options
 }
 

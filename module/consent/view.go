@@ -31,6 +31,8 @@ func (h *Handler) view(r *http.Request, ex *exchange, found []*catalog.Service, 
 		Texts:      h.Texts,
 		AssetCSS:   h.cssURL,
 		AssetJS:    h.jsURL,
+		Nonce:      ex.scriptNonce,
+		StyleNonce: ex.styleNonce,
 	}
 }
 
@@ -57,6 +59,9 @@ const maxRendered = 1024
 // key holds every input of the rendering that varies per request; the rest
 // (texts, policy URL, assets) is fixed per handler.
 func (c *renderCache) get(v *banner.View, extra string, render func() []byte) []byte {
+	if v.Nonce != "" || v.StyleNonce != "" {
+		return render() // a nonce is new on every response: nothing to share
+	}
 	var k strings.Builder
 	k.Grow(64 + len(v.Return) + 24*len(v.Found))
 	k.WriteString(v.Lang)

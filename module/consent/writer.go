@@ -124,6 +124,7 @@ func (w *responseWriter) decide(first []byte) {
 	}
 	if w.reason == passNone {
 		w.h.prepareRewrittenHeaders(hdr, w.ex)
+		w.ex.scriptNonce, w.ex.styleNonce = cspNonces(hdr)
 		// HEAD gets the headers its GET would get, and no body (see templates'
 		// bodyAllowedForStatus fix in Caddy v2.11.9).
 		w.rewrite = w.req.Method != http.MethodHead
