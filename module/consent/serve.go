@@ -25,7 +25,7 @@ type exchange struct {
 	expire  []string // Set-Cookie lines that expire leftovers of withdrawn categories
 	// Nonces of the page's Content-Security-Policy, for what is inserted.
 	scriptNonce, styleNonce string
-	opts    htmlrewrite.Options
+	opts                    htmlrewrite.Options
 }
 
 // exchangeKey is where the request's consent state sits in its context, for
