@@ -354,3 +354,58 @@ http://127.0.0.1:{PORT2} {
 		t.Errorf("%d tracker requests before consent", n)
 	}
 }
+
+// TestBrowserLinkHeader: a Link response header that preloads or
+// preconnects a tracker reaches Chromium only after consent; the control,
+// the same upstream without the module, shows that Chromium acts on it.
+func TestBrowserLinkHeader(t *testing.T) {
+	root, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "demo-site"))
+	srv := testcaddy.Start(t, fmt.Sprintf(`
+http://127.0.0.1:{PORT} {
+	consent {
+		secret %[2]s
+	}
+	reverse_proxy 127.0.0.1:{PORT2}
+}
+http://127.0.0.1:{PORT2} {
+	root * %[1]s
+	header Link "<https://www.googletagmanager.com/gtag/js?id=G-LINKHDR>; rel=preload; as=script, <https://connect.facebook.net>; rel=preconnect, </wp-content/themes/nordlys/style.css>; rel=preload; as=style"
+	file_server
+}
+http://127.0.0.1:{PORT3} {
+	reverse_proxy 127.0.0.1:{PORT2}
+}
+`, root, secret))
+	page := "/kontakt/"
+	control := browser.New(t)
+	control.Navigate(srv.URL(3) + page)
+	settle(control)
+	if len(requestsWith(control, "G-LINKHDR")) == 0 {
+		t.Fatal("control: Chromium did not act on the Link preload header, so this test proves nothing")
+	}
+	b := browser.New(t)
+	b.Navigate(srv.URL(1) + page)
+	settle(b)
+	if got := requestsWith(b, "G-LINKHDR"); len(got) > 0 {
+		t.Fatalf("the Link header preloaded a tracker before consent: %q", got)
+	}
+	b.Click(`[data-consent-banner] [data-consent-action="accept-all"]`)
+	waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+	b.Reset()
+	b.Navigate(srv.URL(1) + page)
+	settle(b)
+	if len(requestsWith(b, "G-LINKHDR")) == 0 {
+		t.Error("after accept-all the Link preload should reach Chromium")
+	}
+}
+
+// requestsWith returns the requests whose URL contains s.
+func requestsWith(b *browser.Browser, s string) []string {
+	var out []string
+	for _, r := range b.Requests() {
+		if strings.Contains(r, s) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

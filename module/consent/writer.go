@@ -3,6 +3,7 @@ package consent
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"mime"
 	"net"
@@ -85,6 +86,10 @@ func (w *responseWriter) WriteHeader(status int) {
 		return
 	}
 	if status >= 100 && status < 200 {
+		if status == http.StatusEarlyHints && !w.bypass {
+			// Early hints preload before any HTML: a tracker must not ride them.
+			w.h.filterLinkHeader(w.Header(), w.ex.granted)
+		}
 		w.ResponseWriter.WriteHeader(status)
 		return
 	}
@@ -124,6 +129,7 @@ func (w *responseWriter) decide(first []byte) {
 	}
 	if w.reason == passNone {
 		w.h.prepareRewrittenHeaders(hdr, w.ex)
+		w.h.filterLinkHeader(hdr, w.ex.granted)
 		w.ex.scriptNonce, w.ex.styleNonce = cspNonces(hdr)
 		// HEAD gets the headers its GET would get, and no body (see templates'
 		// bodyAllowedForStatus fix in Caddy v2.11.9).
@@ -183,7 +189,11 @@ func (w *responseWriter) afterWrite(n int) error {
 		return nil
 	}
 	w.sentFirst = true
-	return http.NewResponseController(w.ResponseWriter).Flush()
+	// Best effort: a writer that cannot flush still gets every byte.
+	if err := http.NewResponseController(w.ResponseWriter).Flush(); !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	return nil
 }
 
 // ReadFrom must be ours: file_server copies with io.CopyN, which would
