@@ -18,6 +18,7 @@ type discard struct{ h http.Header }
 func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discard) WriteHeader(int)             {}
+func (d *discard) Flush()                      {} // as Caddy's writer does
 
 func provisioned(b testing.TB) *Handler {
 	b.Helper()
@@ -53,7 +54,9 @@ func BenchmarkHandler(b *testing.B) {
 			}
 			return nil
 		})
-		req := httptest.NewRequest("GET", "/", nil)
+		// The fixtures are pages of nordlyskaffe.example: its own scripts are
+		// first party, as on the real site.
+		req := httptest.NewRequest("GET", "http://nordlyskaffe.example/", nil)
 		req.Header.Set("Accept", "text/html")
 		req = caddyhttp.PrepareRequest(req, caddy.NewReplacer(), nil, nil)
 

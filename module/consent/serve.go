@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
 
@@ -10,8 +11,12 @@ import (
 	"github.com/samtykke/caddy-consent/module/banner"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/htmlrewrite"
+	"github.com/samtykke/caddy-consent/module/inventory"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
+
+// maxUnknownHostsPerPage bounds what one response reports to the inventory.
+const maxUnknownHostsPerPage = 16
 
 // exchange is one request's consent state.
 type exchange struct {
@@ -25,6 +30,8 @@ type exchange struct {
 	expire  []string // Set-Cookie lines that expire leftovers of withdrawn categories
 	// Nonces of the page's Content-Security-Policy, for what is inserted.
 	scriptNonce, styleNonce string
+	unknownHosts            []string // third-party script hosts the catalog does not know
+	scriptHosts             []string // other hosts of external scripts on the page, decided
 	opts                    htmlrewrite.Options
 }
 
@@ -142,6 +149,27 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 			return h.rendered.get(v, s.ID, func() []byte { return banner.Placeholder(v, s, s.Category) })
 		},
 	}
+	ex.opts.UnknownScript = func(_ *htmlrewrite.Page, src []byte) {
+		// A site's own scripts cost a comparison; each other host is
+		// decided once per page (third party or not) and copied once.
+		raw := scriptHost(src)
+		if len(raw) == 0 || asciiEqualFold(raw, hostWithoutPort(ex.r.Host)) {
+			return
+		}
+		for _, seen := range ex.scriptHosts {
+			if asciiEqualFold(raw, seen) {
+				return
+			}
+		}
+		if len(ex.scriptHosts) >= maxUnknownHostsPerPage {
+			return
+		}
+		seen := strings.ToLower(string(raw))
+		ex.scriptHosts = append(ex.scriptHosts, seen)
+		if host, ok := inventory.ThirdPartyHost("//"+seen, ex.r.Host); ok {
+			ex.unknownHosts = append(ex.unknownHosts, host)
+		}
+	}
 	if h.GoogleConsentMode == nil || *h.GoogleConsentMode {
 		ex.opts.Prelude = consentModeScript(ex)
 		ex.opts.PreludeFor = isGoogleTag
@@ -232,4 +260,61 @@ func privateCacheControl(cc string) string {
 		keep = append(keep, d)
 	}
 	return strings.Join(append([]string{"private"}, keep...), ", ")
+}
+
+// scriptHost returns the host of an absolute or protocol-relative URL as
+// written (no user info, no port), or nil for a relative URL.
+func scriptHost(u []byte) []byte {
+	switch {
+	case len(u) > 8 && asciiEqualFold(u[:8], "https://"):
+		u = u[8:]
+	case len(u) > 7 && asciiEqualFold(u[:7], "http://"):
+		u = u[7:]
+	case len(u) > 2 && u[0] == '/' && u[1] == '/':
+		u = u[2:]
+	default:
+		return nil
+	}
+	for i, c := range u {
+		if c == '/' || c == '?' || c == '#' || c == '\\' {
+			u = u[:i]
+			break
+		}
+	}
+	if i := bytes.LastIndexByte(u, '@'); i >= 0 {
+		u = u[i+1:]
+	}
+	if i := bytes.LastIndexByte(u, ':'); i >= 0 && bytes.IndexByte(u, ']') < i {
+		u = u[:i]
+	}
+	return u
+}
+
+// hostWithoutPort strips a port from a Host header value.
+func hostWithoutPort(h string) string {
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && strings.IndexByte(h, ']') < i {
+		return h[:i]
+	}
+	return h
+}
+
+// asciiEqualFold compares bytes with a string, ASCII case-insensitively,
+// without converting either.
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		x, y := b[i], s[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }

@@ -261,7 +261,7 @@ func (w *responseWriter) close() error {
 	if ferr := w.bw.Flush(); err == nil {
 		err = ferr
 	}
-	w.h.drift(w.h.inv.ObservePage(w.req.Host, w.rw.Page().Found, nil, time.Now()))
+	w.h.drift(w.h.inv.ObservePage(w.req.Host, w.rw.Page().Found, w.ex.unknownHosts, time.Now()))
 	w.h.metrics.page(w.rw.Page(), w.n)
 	w.rw.Reset(nil, nil)
 	rewriterPool.Put(w.rw)

@@ -368,6 +368,14 @@ func (r *Rewriter) script(tag []byte, end int) {
 		r.neutralise(tag, end, svc, svc.Category, block|1<<akType, KindScript, asScript)
 		return
 	}
+	if r.o.UnknownScript != nil {
+		for _, k := range [...]uint8{akSrc, akDataSrc, akDataRocketSrc} {
+			if a := r.first(k); a != nil && a.ve > a.vs {
+				r.o.UnknownScript(&r.page, r.unescape(tag[a.vs:a.ve]))
+				break
+			}
+		}
+	}
 	if r.first(akSrc) != nil || r.tok.next != stScript {
 		return // a src script ignores its body; an svg script's body is markup
 	}

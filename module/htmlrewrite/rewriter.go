@@ -67,6 +67,11 @@ type Options struct {
 	// Google tag.
 	Prelude    []byte
 	PreludeFor func(s *catalog.Service) bool
+	// UnknownScript, if set, is called with the URL (entity-decoded) of each
+	// external script the Classifier matched to no service, so that the
+	// caller can notice third-party scripts its catalog does not know. The
+	// bytes are valid only during the call.
+	UnknownScript func(p *Page, src []byte)
 	// MaxTag is the largest start tag held for parsing. Default 16 KiB.
 	MaxTag int
 	// MaxInline is the largest inline script body held before deciding. A
