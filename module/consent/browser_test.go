@@ -322,20 +322,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // so Chromium runs the banner script and the Consent Mode default and applies
 // the banner's stylesheet.
 func TestBrowserCSPNonce(t *testing.T) {
-	root, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "demo-site"))
-	srv := testcaddy.Start(t, fmt.Sprintf(`
-http://127.0.0.1:{PORT} {
-	consent {
-		secret %[2]s
-	}
-	reverse_proxy 127.0.0.1:{PORT2}
-}
-http://127.0.0.1:{PORT2} {
-	root * %[1]s
-	header Content-Security-Policy "script-src 'nonce-R4nd0mN0nce' 'strict-dynamic'; style-src 'nonce-R4nd0mN0nce'; object-src 'none'"
-	file_server
-}
-`, root, secret))
+	srv := demoWithHeader(t, "Content-Security-Policy", `script-src 'nonce-R4nd0mN0nce' 'strict-dynamic'; style-src 'nonce-R4nd0mN0nce'; object-src 'none'`)
 	b := browser.New(t)
 	b.Navigate(srv.URL(1) + "/")
 	settle(b)
@@ -359,23 +346,7 @@ http://127.0.0.1:{PORT2} {
 // preconnects a tracker reaches Chromium only after consent; the control,
 // the same upstream without the module, shows that Chromium acts on it.
 func TestBrowserLinkHeader(t *testing.T) {
-	root, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "demo-site"))
-	srv := testcaddy.Start(t, fmt.Sprintf(`
-http://127.0.0.1:{PORT} {
-	consent {
-		secret %[2]s
-	}
-	reverse_proxy 127.0.0.1:{PORT2}
-}
-http://127.0.0.1:{PORT2} {
-	root * %[1]s
-	header Link "<https://www.googletagmanager.com/gtag/js?id=G-LINKHDR>; rel=preload; as=script, <https://connect.facebook.net>; rel=preconnect, </wp-content/themes/nordlys/style.css>; rel=preload; as=style"
-	file_server
-}
-http://127.0.0.1:{PORT3} {
-	reverse_proxy 127.0.0.1:{PORT2}
-}
-`, root, secret))
+	srv := demoWithHeader(t, "Link", `<https://www.googletagmanager.com/gtag/js?id=G-LINKHDR>; rel=preload; as=script, <https://connect.facebook.net>; rel=preconnect, </wp-content/themes/nordlys/style.css>; rel=preload; as=style`)
 	page := "/kontakt/"
 	control := browser.New(t)
 	control.Navigate(srv.URL(3) + page)
@@ -408,4 +379,28 @@ func requestsWith(b *browser.Browser, s string) []string {
 		}
 	}
 	return out
+}
+
+// demoWithHeader serves testdata/demo-site from an upstream that adds one
+// response header, with the consent edge on port 1 and, on port 3, the same
+// upstream without the module (the control).
+func demoWithHeader(t *testing.T, name, value string) *testcaddy.Server {
+	t.Helper()
+	root, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "demo-site"))
+	return testcaddy.Start(t, fmt.Sprintf(`
+http://127.0.0.1:{PORT} {
+	consent {
+		secret %[2]s
+	}
+	reverse_proxy 127.0.0.1:{PORT2}
+}
+http://127.0.0.1:{PORT2} {
+	root * %[1]s
+	header %[3]s %[4]q
+	file_server
+}
+http://127.0.0.1:{PORT3} {
+	reverse_proxy 127.0.0.1:{PORT2}
+}
+`, root, secret, name, value))
 }

@@ -251,55 +251,20 @@ func (r *Rewriter) matchURL(v []byte) *catalog.Service {
 
 // matchSrcset classifies each candidate URL of a srcset; it returns the first
 // service not granted, else the first one granted.
-func (r *Rewriter) matchSrcset(v []byte) *catalog.Service {
-	s := r.unescape(v)
-	var granted *catalog.Service
-	for len(s) > 0 {
-		// Candidates: a URL, optional descriptors, then ',' (HTML §4.8.4.3.10).
-		for len(s) > 0 && (ctab[s[0]]&cSpace != 0 || s[0] == ',') {
-			s = s[1:]
-		}
-		k := 0
-		for k < len(s) && ctab[s[k]]&cSpace == 0 {
-			k++
-		}
-		u := s[:k]
-		s = s[k:]
-		if k > 0 && u[k-1] == ',' {
-			u = bytes.TrimRight(u, ",")
-		} else if c := bytes.IndexByte(s, ','); c >= 0 {
-			s = s[c+1:]
-		} else {
-			s = nil
-		}
-		if len(u) == 0 {
-			continue
-		}
-		svc := r.o.Classifier.MatchURL(u)
-		if svc == nil {
-			continue
-		}
-		if !r.o.Granted.Has(svc.Category) {
-			if granted != nil {
-				r.found(granted)
-			}
-			return svc
-		}
-		if granted == nil {
-			granted = svc
-		}
-	}
-	return granted
-}
+func (r *Rewriter) matchSrcset(v []byte) *catalog.Service { return r.matchURLList(v, true) }
 
-// matchPing classifies each URL of a ping attribute, a list separated by
-// ASCII whitespace; like matchSrcset it returns the first service not
-// granted, else the first one granted.
-func (r *Rewriter) matchPing(v []byte) *catalog.Service {
+// matchPing does the same for a ping attribute, a list of URLs separated by
+// ASCII whitespace.
+func (r *Rewriter) matchPing(v []byte) *catalog.Service { return r.matchURLList(v, false) }
+
+// matchURLList classifies each URL of a srcset (candidates: a URL, optional
+// descriptors, then ',' — HTML §4.8.4.3.10) or of a whitespace-separated
+// list: the first service not granted wins, else the first one granted.
+func (r *Rewriter) matchURLList(v []byte, srcset bool) *catalog.Service {
 	s := r.unescape(v)
 	var granted *catalog.Service
 	for len(s) > 0 {
-		for len(s) > 0 && ctab[s[0]]&cSpace != 0 {
+		for len(s) > 0 && (ctab[s[0]]&cSpace != 0 || srcset && s[0] == ',') {
 			s = s[1:]
 		}
 		k := 0
@@ -308,6 +273,15 @@ func (r *Rewriter) matchPing(v []byte) *catalog.Service {
 		}
 		u := s[:k]
 		s = s[k:]
+		if srcset { // skip the descriptors up to the next candidate
+			if k > 0 && u[k-1] == ',' {
+				u = bytes.TrimRight(u, ",")
+			} else if c := bytes.IndexByte(s, ','); c >= 0 {
+				s = s[c+1:]
+			} else {
+				s = nil
+			}
+		}
 		if len(u) == 0 {
 			continue
 		}
