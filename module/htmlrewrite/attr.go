@@ -3,6 +3,7 @@ package htmlrewrite
 import (
 	"bytes"
 	"html"
+	"io"
 	"unicode/utf8"
 
 	"github.com/samtykke/caddy-consent/module/catalog"
@@ -247,6 +248,36 @@ func (r *Rewriter) matchURL(v []byte) *catalog.Service {
 		return nil
 	}
 	return r.o.Classifier.MatchURL(u)
+}
+
+// maxSrcdocDepth bounds iframes nested through srcdoc that are looked into.
+const maxSrcdocDepth = 3
+
+// matchSrcdoc classifies the document of an iframe's srcdoc: it is rewritten
+// on its own, with the same classifier and grants, and the first service it
+// finds that is not granted (else the first one granted) stands for the
+// iframe, which is then blocked whole. Deeper than maxSrcdocDepth it is not
+// looked into.
+func (r *Rewriter) matchSrcdoc(v []byte) *catalog.Service {
+	if r.depth >= maxSrcdocDepth || len(v) == 0 {
+		return nil
+	}
+	doc := bytes.Clone(r.unescape(v)) // r.dec is reused by the outer rewriter
+	o := Options{Classifier: r.o.Classifier, Granted: r.o.Granted, MaxTag: r.o.MaxTag, MaxInline: r.o.MaxInline}
+	inner := New(io.Discard, &o)
+	inner.depth = r.depth + 1
+	inner.Write(doc)
+	inner.Close()
+	var granted *catalog.Service
+	for _, s := range inner.page.Found {
+		if !r.o.Granted.Has(s.Category) {
+			return s
+		}
+		if granted == nil {
+			granted = s
+		}
+	}
+	return granted
 }
 
 // matchSrcset classifies each candidate URL of a srcset; it returns the first

@@ -425,6 +425,8 @@ func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocke
 			s = r.matchSrcset(tag[a.vs:a.ve])
 		case a.key == akPing:
 			s = r.matchPing(tag[a.vs:a.ve])
+		case a.key == akSrcdoc:
+			s = r.matchSrcdoc(tag[a.vs:a.ve])
 		default:
 			s = r.matchURL(tag[a.vs:a.ve])
 		}

@@ -298,3 +298,42 @@ func FuzzScanAttrsNoting(f *testing.F) {
 		}
 	})
 }
+
+// TestSrcdoc: an iframe whose srcdoc document loads a tracker is blocked
+// whole (its srcdoc renamed), as the browser would load what the document
+// holds; a srcdoc of first-party content passes byte for byte.
+func TestSrcdoc(t *testing.T) {
+	cat := catalog.Default()
+	tests := []struct {
+		name, in string
+		blocked  bool
+	}{
+		{"script src", `<iframe srcdoc="&lt;script src=&quot;https://www.googletagmanager.com/gtag/js?id=G-1&quot;&gt;&lt;/script&gt;"></iframe>`, true},
+		{"inline pixel snippet", `<IFRAME title=x SRCDOC='<script>fbq("init","1")</script>' width=1></IFRAME>`, true},
+		{"an embed inside", `<iframe srcdoc="&lt;iframe src=&quot;https://www.youtube.com/embed/x&quot;&gt;&lt;/iframe&gt;"></iframe>`, true},
+		{"two levels down", `<iframe srcdoc="&lt;iframe srcdoc=&quot;&amp;lt;img src=https://www.facebook.com/tr?id=1&amp;gt;&quot;&gt;&lt;/iframe&gt;"></iframe>`, true},
+		{"first party only", `<iframe srcdoc="&lt;p&gt;Hello &lt;img src=/logo.png&gt;&lt;script src=/app.js&gt;&lt;/script&gt;"></iframe>`, false},
+		{"granted src, blocked srcdoc", `<iframe src="/widget" srcdoc="&lt;img src=https://www.facebook.com/tr?id=1&gt;"></iframe>`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := len(liveTrackers(t, tt.in, cat, 0)) > 0; got != tt.blocked {
+				t.Fatalf("the independent checker sees a live tracker: %v, want %v", got, tt.blocked)
+			}
+			n := len(tt.in)
+			for _, sizes := range [][]int{nil, {1}, {n / 3, n / 3}, {n - 1}} {
+				out, page := rewrite(t, tt.in, &Options{Classifier: cat}, sizes...)
+				assertNoLiveTracker(t, out, cat, 0)
+				if blocked := page.BlockedByKind[KindIframe] == 1; blocked != tt.blocked || unneutralise(out) != tt.in {
+					t.Errorf("split %v: blocked %v, want %v:\n%s", sizes, blocked, tt.blocked, out)
+				}
+				if tt.blocked && !strings.Contains(strings.ToLower(out), "data-consent-srcdoc=") {
+					t.Errorf("srcdoc not renamed:\n%s", out)
+				}
+			}
+			if out, _ := rewrite(t, tt.in, &Options{Classifier: cat, Granted: policy.All}); out != tt.in {
+				t.Errorf("changed with everything granted:\n%s", out)
+			}
+		})
+	}
+}

@@ -248,7 +248,7 @@ func lookupAttr(name []byte) uint8 {
 // Which attributes load something, per element.
 const (
 	loadsScript = 1<<akSrc | 1<<akDataSrc | 1<<akDataRocketSrc
-	loadsIframe = 1<<akSrc | 1<<akDataSrc | 1<<akDataLazySrc
+	loadsIframe = 1<<akSrc | 1<<akDataSrc | 1<<akDataLazySrc | 1<<akSrcdoc
 	loadsImg    = 1<<akSrc | 1<<akSrcset | 1<<akDataSrc | 1<<akDataSrcset | 1<<akDataLazySrc | 1<<akDataLazySrcset
 	loadsSource = loadsImg
 	loadsLink   = 1<<akHref | 1<<akImagesrcset

@@ -6,7 +6,8 @@
 // bytes.IndexByte, only tag names are read, and attributes are parsed only for
 // the few elements that can load something (script, iframe, img, link, embed,
 // object, source, video, audio, track, base, <input type=image>, WP Rocket's
-// lazy YouTube div), for <a> and <area> with a ping attribute (the tokenizer
+// lazy YouTube div; an iframe's srcdoc document is rewritten on its own to
+// see what it would load), for <a> and <area> with a ping attribute (the tokenizer
 // notes ping and src names as it passes them, so ordinary links are not
 // parsed), and for <html lang>. Only an
 // unfinished construct is carried across Write calls, at most MaxTag+MaxInline
@@ -155,8 +156,9 @@ type Rewriter struct {
 	err  error
 
 	closed   bool
-	injected bool // banner written (or not wanted)
-	preluded bool // prelude written (or not wanted)
+	depth    uint8 // srcdoc documents this one is inside
+	injected bool  // banner written (or not wanted)
+	preluded bool  // prelude written (or not wanted)
 	sawHTML  bool
 
 	// Stream positions are absolute byte offsets in the response body.

@@ -100,6 +100,12 @@ func liveTrackers(t *testing.T, out string, c Classifier, granted policy.Set) (p
 					problems = append(problems, fmt.Sprintf("live %s in <div class=rll-youtube-player>", s.ID))
 				}
 			}
+			// An iframe's srcdoc is a document of its own, loaded as such.
+			if doc, ok := attrs["srcdoc"]; ok && n.Data == "iframe" {
+				for _, p := range liveTrackers(t, doc, c, granted) {
+					problems = append(problems, "in srcdoc: "+p)
+				}
+			}
 			if n.Data == "script" && runs && !hasSrc && !unterminated && n.FirstChild != nil {
 				if s := c.MatchInline([]byte(n.FirstChild.Data)); live(s) {
 					problems = append(problems, fmt.Sprintf("live inline %s in <script type=%q>", s.ID, typ))
