@@ -236,9 +236,9 @@ func TestBrowserConsentFlows(t *testing.T) {
 		b.Navigate(srv.URL(1) + "/_consent/settings?return=/kontakt/")
 		b.Click(`input[name="category"][value="analytics"]`)
 		b.Click(`[data-consent-action="save"]`)
-		waitFor(t, "back on the site", func() bool {
+		waitFor(t, "back on the site, the page parsed", func() bool {
 			var p string
-			b.Eval(`location.pathname`, &p)
+			b.Eval(`document.readyState == "complete" ? location.pathname : ""`, &p)
 			return p == "/kontakt/"
 		})
 		// Scripts do not run here, so read the page: gtag.js is live again,
