@@ -239,21 +239,15 @@ func (r *Rewriter) run(p []byte) {
 	for i < n {
 		switch t.st {
 		case stData:
-			// Most tags follow the previous one within a few bytes
-			// ("</li>\n<li>": half the gaps of a WordPress page are 0 or 1
-			// byte), where a byte loop beats the setup of bytes.IndexByte.
-			j := i
-			for lim := min(i+8, n); j < lim && p[j] != '<'; j++ {
-			}
-			if j == n {
+			j := nextTag(p, i)
+			if j < 0 {
 				return
 			}
-			if p[j] != '<' {
-				k := bytes.IndexByte(p[j:], '<')
-				if k < 0 {
+			if len(t.open) == 0 && !t.holding {
+				// HTML content: most tags change nothing (see fastTags).
+				if j = r.fastTags(p, j); j < 0 {
 					return
 				}
-				j += k
 			}
 			i = j
 			t.tagStart = r.base + i
@@ -473,6 +467,85 @@ func (r *Rewriter) run(p []byte) {
 
 		case stPlaintext:
 			return
+		}
+	}
+}
+
+// nextTag returns the index of the next '<' in p from i, or -1. Most tags
+// follow the previous one within a few bytes ("</li>\n<li>": half the gaps of
+// a WordPress page are 0 or 1 byte), where a byte loop beats the setup of
+// bytes.IndexByte.
+func nextTag(p []byte, i int) int {
+	for lim := min(i+8, len(p)); i < lim; i++ {
+		if p[i] == '<' {
+			return i
+		}
+	}
+	if i == len(p) {
+		return -1
+	}
+	if k := bytes.IndexByte(p[i:], '<'); k >= 0 {
+		return i + k
+	}
+	return -1
+}
+
+// fastTags passes, from the '<' at p[i], over a run of tags that change
+// nothing, in HTML content: start tags of elements that neither load, nor
+// change how text is read (what run sends straight to the attribute scan,
+// and <div> and <a> without WP Rocket's class or a ping), and end tags other
+// than </template>, </noscript> and </body>, each whole within p, with the
+// text between them. It keeps the latest start tag name as the general path
+// does (for the parent of an svg or math root). It returns the '<' of the first tag it leaves to the general path, or -1 when
+// only text is left.
+func (r *Rewriter) fastTags(p []byte, i int) int {
+	t := &r.tok
+	n := len(p)
+	for {
+		j := i + 1
+		if j+1 >= n {
+			return i
+		}
+		isEnd := p[j] == '/'
+		if isEnd {
+			j++
+		}
+		if ctab[p[j]]&cLetter == 0 {
+			return i
+		}
+		nl := 0
+		for ; j < n && ctab[p[j]]&cNameEnd == 0; j++ {
+			if nl == maxNameLen {
+				return i
+			}
+			t.name[nl] = lower(p[j])
+			nl++
+		}
+		if j == n {
+			return i
+		}
+		id := lookupTag(t.name[:nl])
+		if isEnd && (id == tagTemplate || id == tagNoscript || id == tagBody) ||
+			!isEnd && id != tagOther && id != tagP && id != tagBreakout && id != tagDiv && id != tagA {
+			return i
+		}
+		end := j + 1
+		if p[j] != '>' {
+			var ok, seen bool
+			if end, _, ok, seen = scanAttrsFast(p, j); !ok || !isEnd && id == tagA && seen && r.o.Classifier != nil {
+				return i // a ping (or src) to classify
+			}
+			if !isEnd && id == tagDiv && hasRocketYouTube(p[i:end]) {
+				return i
+			}
+		}
+		if !isEnd {
+			t.last, t.lastLen = t.name, nl
+		} else if nl == t.lastLen && bytes.Equal(t.name[:nl], t.last[:nl]) {
+			t.lastLen = 0
+		}
+		if i = nextTag(p, end); i < 0 {
+			return -1
 		}
 	}
 }
