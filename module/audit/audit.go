@@ -346,11 +346,18 @@ func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
 	if bytes.Contains(page, []byte(serviceMarker)) {
 		r.Warnings = append(r.Warnings, "the page already carries data-consent-service markers: it was rewritten by a consent module, so trackers it neutralised are not counted; audit the upstream instead")
 	}
-	real, realPage, err := rewrite(page, cat)
+	// External scripts the catalog does not know, as the module itself
+	// reports them to the inventory: only the site's third parties count.
+	unknown := map[string]int{}
+	real, realPage, err := rewrite(page, cat, func(src []byte) {
+		if h, ok := inventory.ThirdPartyHost(string(src), r.Site); ok {
+			unknown[h]++
+		}
+	})
 	if err != nil {
 		return err
 	}
-	all, _, err := rewrite(page, everythingOptional{cat: cat, copies: map[*catalog.Service]*catalog.Service{}})
+	all, _, err := rewrite(page, everythingOptional{cat: cat, copies: map[*catalog.Service]*catalog.Service{}}, nil)
 	if err != nil {
 		return err
 	}
@@ -413,7 +420,11 @@ func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
 			}
 		}
 	}
-	r.UnknownScriptHosts = unknownScriptHosts(page, r.Site, cat)
+	r.UnknownScriptHosts = make([]UnknownHost, 0, len(unknown))
+	for h, n := range unknown {
+		r.UnknownScriptHosts = append(r.UnknownScriptHosts, UnknownHost{Host: h, Scripts: n})
+	}
+	slices.SortFunc(r.UnknownScriptHosts, func(a, b UnknownHost) int { return strings.Compare(a.Host, b.Host) })
 	if r.Trackers == nil {
 		r.Trackers = []Tracker{}
 	}
@@ -438,11 +449,16 @@ func categoryRank(name string) int {
 }
 
 // rewrite streams the page through the rewriter with nothing granted and
-// returns the output and what the rewriter learned.
-func rewrite(page []byte, c htmlrewrite.Classifier) ([]byte, *htmlrewrite.Page, error) {
+// returns the output and what the rewriter learned; unknownScript, if set,
+// gets the URL of every external script the classifier does not know.
+func rewrite(page []byte, c htmlrewrite.Classifier, unknownScript func(src []byte)) ([]byte, *htmlrewrite.Page, error) {
 	var out bytes.Buffer
 	out.Grow(len(page) + len(page)/8)
-	rw := htmlrewrite.New(&out, &htmlrewrite.Options{Classifier: c})
+	o := &htmlrewrite.Options{Classifier: c}
+	if unknownScript != nil {
+		o.UnknownScript = func(_ *htmlrewrite.Page, src []byte) { unknownScript(src) }
+	}
+	rw := htmlrewrite.New(&out, o)
 	if _, err := rw.Write(page); err != nil {
 		return nil, nil, fmt.Errorf("rewriting page: %v", err)
 	}
@@ -575,42 +591,4 @@ func tagEnd(b []byte) int {
 		}
 	}
 	return len(b)
-}
-
-// unknownScriptHosts lists the hosts of external scripts (src, and the
-// attributes optimiser plugins hold it in) outside the site that the catalog
-// does not know.
-func unknownScriptHosts(page []byte, site string, cat *catalog.Catalog) []UnknownHost {
-	counts := map[string]int{}
-	z := html.NewTokenizer(bytes.NewReader(page))
-	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
-			break
-		}
-		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
-			continue
-		}
-		name, hasAttr := z.TagName()
-		if string(name) != "script" || !hasAttr {
-			continue
-		}
-		a := attrs(z)
-		for _, k := range []string{"src", "data-src", "data-rocket-src"} {
-			src := a[k]
-			if src == "" || cat.MatchURL([]byte(src)) != nil {
-				continue
-			}
-			if h, ok := inventory.ThirdPartyHost(src, site); ok {
-				counts[h]++
-				break
-			}
-		}
-	}
-	out := make([]UnknownHost, 0, len(counts))
-	for h, n := range counts {
-		out = append(out, UnknownHost{Host: h, Scripts: n})
-	}
-	slices.SortFunc(out, func(a, b UnknownHost) int { return strings.Compare(a.Host, b.Host) })
-	return out
 }

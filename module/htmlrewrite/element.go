@@ -309,7 +309,7 @@ func (r *Rewriter) element(end int) {
 		// WP Rocket's lazy YouTube: its script finds the div by class and
 		// builds the thumbnail and the iframe from data-id and data-src.
 		// Renaming class hides the div from it.
-		block, svc, pre := r.classifyAttrs(tag, 1<<akDataSrc)
+		block, svc, pre, _ := r.classifyAttrs(tag, 1<<akDataSrc)
 		if pre {
 			r.prelude(t.tagStart)
 		}
@@ -360,7 +360,7 @@ func (r *Rewriter) first(k uint8) *attr {
 
 // script handles a complete <script> start tag.
 func (r *Rewriter) script(tag []byte, end int) {
-	block, svc, pre := r.classifyAttrs(tag, loadsScript)
+	block, svc, pre, known := r.classifyAttrs(tag, loadsScript)
 	if pre {
 		r.prelude(r.tok.tagStart)
 	}
@@ -368,7 +368,7 @@ func (r *Rewriter) script(tag []byte, end int) {
 		r.neutralise(tag, end, svc, svc.Category, block|1<<akType, KindScript, asScript)
 		return
 	}
-	if r.o.UnknownScript != nil {
+	if r.o.UnknownScript != nil && !known {
 		for _, k := range [...]uint8{akSrc, akDataSrc, akDataRocketSrc} {
 			if a := r.first(k); a != nil && a.ve > a.vs {
 				r.o.UnknownScript(&r.page, r.unescape(tag[a.vs:a.ve]))
@@ -391,7 +391,7 @@ func (r *Rewriter) script(tag []byte, end int) {
 
 // media handles the start tag of an element that loads through attributes.
 func (r *Rewriter) media(tag []byte, end int, loads uint32, kind Kind) {
-	block, svc, pre := r.classifyAttrs(tag, loads)
+	block, svc, pre, _ := r.classifyAttrs(tag, loads)
 	if pre {
 		r.prelude(r.tok.tagStart)
 	}
@@ -406,8 +406,9 @@ func (r *Rewriter) media(tag []byte, end int, loads uint32, kind Kind) {
 
 // classifyAttrs classifies the loading attributes of a tag (the first of each
 // name). It returns the keys to rename and the service that blocks the
-// element (nil: nothing to block), and whether the prelude goes before it.
-func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocker *catalog.Service, pre bool) {
+// element (nil: nothing to block), whether the prelude goes before it, and
+// whether any attribute named a known service at all, granted or not.
+func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocker *catalog.Service, pre, known bool) {
 	var seen uint32
 	for i := range r.attrs {
 		a := &r.attrs[i]
@@ -433,6 +434,7 @@ func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocke
 		if s == nil {
 			continue
 		}
+		known = true
 		r.found(s)
 		pre = pre || r.wantPrelude(s)
 		if !r.o.Granted.Has(s.Category) {
@@ -445,7 +447,7 @@ func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocke
 	if blocker == nil {
 		block = 0
 	}
-	return block, blocker, pre
+	return block, blocker, pre, known
 }
 
 // decideInline classifies a held inline script whose body ends at bodyEnd

@@ -337,3 +337,26 @@ func TestSrcdoc(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownScript: the callback gets each external script that names no
+// known service, granted or not, and nothing else.
+func TestUnknownScript(t *testing.T) {
+	in := `<script src="https://cdn.vendor.example/a.js"></script>` +
+		`<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>` +
+		`<script src="https://www.google.com/recaptcha/api.js"></script>` +
+		`<script type="rocketlazyloadscript" data-rocket-src="//lazy.example/l.js"></script>` +
+		`<script data-src="/local.js?a=1&amp;b=2"></script>` +
+		`<script>var s = "https://inline.example/x.js"</script>` +
+		`<svg><script href="https://svg.example/s.js"></script></svg>`
+	want := "https://cdn.vendor.example/a.js|//lazy.example/l.js|/local.js?a=1&b=2"
+	for _, granted := range []policy.Set{0, policy.All} {
+		var got []string
+		o := &Options{Classifier: catalog.Default(), Granted: granted, UnknownScript: func(_ *Page, src []byte) {
+			got = append(got, string(src))
+		}}
+		rewrite(t, in, o)
+		if strings.Join(got, "|") != want {
+			t.Errorf("granted %v: %q, want %q", granted, got, want)
+		}
+	}
+}
