@@ -153,7 +153,7 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 		// A site's own scripts cost a comparison; each other host is
 		// decided once per page (third party or not) and copied once.
 		raw := scriptHost(src)
-		if len(raw) == 0 || asciiEqualFold(raw, hostWithoutPort(ex.r.Host)) {
+		if len(raw) == 0 || asciiEqualFold(raw, hostOnly(ex.r.Host)) {
 			return
 		}
 		for _, seen := range ex.scriptHosts {
@@ -288,14 +288,6 @@ func scriptHost(u []byte) []byte {
 		u = u[:i]
 	}
 	return u
-}
-
-// hostWithoutPort strips a port from a Host header value.
-func hostWithoutPort(h string) string {
-	if i := strings.LastIndexByte(h, ':'); i >= 0 && strings.IndexByte(h, ']') < i {
-		return h[:i]
-	}
-	return h
 }
 
 // asciiEqualFold compares bytes with a string, ASCII case-insensitively,
