@@ -542,7 +542,7 @@ func countNeutralised(out []byte) map[string]map[string]int {
 			kind = "iframe"
 		case "video", "audio", "track":
 			kind = "source"
-		case "a", "area", "input": // ping beacons and image buttons are pixels
+		case "a", "area", "input", "image", "feimage": // ping beacons, image buttons and svg images are pixels
 			kind = "img"
 		case "base":
 			kind = "link"
@@ -552,7 +552,7 @@ func countNeutralised(out []byte) map[string]map[string]int {
 			// attribute renamed; an inline one has none.
 			kind = "inline"
 			tag := bytes.ToLower(rest[:tagEnd(rest)])
-			for _, a := range []string{"data-consent-src=", "data-consent-data-src=", "data-consent-rocket-src="} {
+			for _, a := range []string{"data-consent-src=", "data-consent-data-src=", "data-consent-rocket-src=", "data-consent-href=", "data-consent-xlink:href="} {
 				if i := bytes.Index(tag, []byte(a)); i > 0 && tag[i-1] != '-' {
 					kind = "script"
 				}

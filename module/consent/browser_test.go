@@ -404,3 +404,72 @@ http://127.0.0.1:{PORT3} {
 }
 `, root, secret, name, value))
 }
+
+// TestBrowserSVGLoaders: inline SVG loads too — an svg image or feImage
+// through href, an svg script through href, and <image>, which HTML makes
+// an <img>. The control shows Chromium requesting each; through the module
+// none is requested before consent, and after accept-all the images come
+// back in place and everything loads on the next page.
+func TestBrowserSVGLoaders(t *testing.T) {
+	dir := t.TempDir()
+	page := `<!DOCTYPE html><html lang="en"><head><title>SVG</title></head><body><h1>Inline SVG</h1>
+<svg width="20" height="20"><image href="https://www.facebook.com/tr?id=SVGIMAGE&amp;ev=PageView" width="10" height="10"/></svg>
+<image src="https://www.facebook.com/tr?id=HTMLIMAGE&amp;ev=PageView" width="1" height="1">
+<svg width="20" height="20"><filter id="f"><feImage href="https://www.facebook.com/tr?id=FEIMAGE"/></filter><rect filter="url(#f)" width="10" height="10"/></svg>
+<svg width="1" height="1"><script href="https://www.googletagmanager.com/gtag/js?id=G-SVGSCRIPT"></script></svg>
+</body></html>`
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := testcaddy.Start(t, fmt.Sprintf(`
+http://127.0.0.1:{PORT} {
+	consent {
+		secret %[2]s
+	}
+	reverse_proxy 127.0.0.1:{PORT2}
+}
+http://127.0.0.1:{PORT2} {
+	root * %[1]s
+	file_server
+}
+http://127.0.0.1:{PORT3} {
+	reverse_proxy 127.0.0.1:{PORT2}
+}
+`, dir, secret))
+	markers := []string{"SVGIMAGE", "HTMLIMAGE", "FEIMAGE", "G-SVGSCRIPT"}
+	control := browser.New(t)
+	control.Navigate(srv.URL(3) + "/")
+	settle(control)
+	for _, m := range markers {
+		if len(requestsWith(control, m)) == 0 {
+			t.Fatalf("control: Chromium did not request %s, so this test proves nothing for it", m)
+		}
+	}
+	b := browser.New(t)
+	b.Navigate(srv.URL(1) + "/")
+	settle(b)
+	for _, m := range markers {
+		if got := requestsWith(b, m); len(got) > 0 {
+			t.Errorf("requested before consent: %q", got)
+		}
+	}
+	b.Click(`[data-consent-banner] [data-consent-action="accept-all"]`)
+	waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+	settle(b)
+	// In place: the images get their href or src back. An svg script does
+	// not run when its href returns (scripts run once), so it waits for the
+	// next page.
+	for _, m := range markers[:3] {
+		if len(requestsWith(b, m)) == 0 {
+			t.Errorf("after accept-all, %s was not requested in place", m)
+		}
+	}
+	b.Reset()
+	b.Navigate(srv.URL(1) + "/")
+	settle(b)
+	for _, m := range markers {
+		if len(requestsWith(b, m)) == 0 {
+			t.Errorf("after accept-all, the next page did not request %s", m)
+		}
+	}
+}

@@ -16,7 +16,7 @@ func (r *Rewriter) startTagName() {
 	id := t.id
 	switch id {
 	case tagScript, tagIframe, tagImg, tagLink, tagEmbed, tagObject, tagSource, tagDiv,
-		tagVideo, tagAudio, tagTrack, tagInput, tagA, tagArea, tagBase:
+		tagVideo, tagAudio, tagTrack, tagInput, tagA, tagArea, tagBase, tagImage, tagFeImage:
 		// Classified in any namespace: a blocked svg <link> costs nothing, a
 		// missed HTML one would load.
 		if r.o.Classifier != nil {
@@ -222,7 +222,7 @@ func (r *Rewriter) overflowTag() {
 	t := &r.tok
 	switch t.elem {
 	case tagScript, tagIframe, tagImg, tagLink, tagEmbed, tagObject, tagSource,
-		tagVideo, tagAudio, tagTrack, tagBase:
+		tagVideo, tagAudio, tagTrack, tagBase, tagImage, tagFeImage:
 		// Not div, a, area or input: they are held only in case they carry
 		// a rare attribute, and huge ones are mostly harmless.
 		r.page.Overflows++
@@ -278,6 +278,19 @@ func (r *Rewriter) element(end int) {
 		r.media(tag, end, loadsIframe, KindIframe)
 	case tagImg:
 		r.media(tag, end, loadsImg, KindImg)
+	case tagImage:
+		// In HTML the parser turns <image> into <img>; in svg it loads its
+		// href (or the older xlink:href). Near svg or math both are read:
+		// a wrong guess of the namespace must not leave either live.
+		loads := uint32(loadsImg)
+		if len(t.open) > 0 {
+			loads |= loadsSVG
+		}
+		r.media(tag, end, loads, KindImg)
+	case tagFeImage: // an unknown element in HTML
+		if len(t.open) > 0 {
+			r.media(tag, end, loadsSVG, KindImg)
+		}
 	case tagLink:
 		r.media(tag, end, loadsLink, KindLink)
 	case tagEmbed:
@@ -360,7 +373,19 @@ func (r *Rewriter) first(k uint8) *attr {
 
 // script handles a complete <script> start tag.
 func (r *Rewriter) script(tag []byte, end int) {
-	block, svc, pre, known := r.classifyAttrs(tag, loadsScript)
+	// An svg script loads its href (or xlink:href), and type="text/plain"
+	// stops it as it stops an HTML one.
+	// Near svg or math both kinds are read, in case the namespace is guessed
+	// wrong; only the one it is in counts for unknown hosts.
+	t := &r.tok
+	loads, urls := uint32(loadsScript), [...]uint8{akSrc, akDataSrc, akDataRocketSrc}
+	if len(t.open) > 0 {
+		loads |= loadsSVG
+	}
+	if t.opens && t.opening.ns == nsSVG {
+		urls = [...]uint8{akHref, akXlinkHref, akOther}
+	}
+	block, svc, pre, known := r.classifyAttrs(tag, loads)
 	if pre {
 		r.prelude(r.tok.tagStart)
 	}
@@ -369,14 +394,14 @@ func (r *Rewriter) script(tag []byte, end int) {
 		return
 	}
 	if r.o.UnknownScript != nil && !known {
-		for _, k := range [...]uint8{akSrc, akDataSrc, akDataRocketSrc} {
-			if a := r.first(k); a != nil && a.ve > a.vs {
+		for _, k := range urls {
+			if a := r.first(k); k != akOther && a != nil && a.ve > a.vs {
 				r.o.UnknownScript(&r.page, r.unescape(tag[a.vs:a.ve]))
 				break
 			}
 		}
 	}
-	if r.first(akSrc) != nil || r.tok.next != stScript {
+	if r.first(akSrc) != nil || t.next != stScript {
 		return // a src script ignores its body; an svg script's body is markup
 	}
 	typ := []byte(nil)
@@ -384,7 +409,6 @@ func (r *Rewriter) script(tag []byte, end int) {
 		typ = r.unescape(tag[a.vs:a.ve])
 	}
 	if jsType(typ) {
-		t := &r.tok
 		t.holding, t.inline, t.bodyStart = true, true, end
 	}
 }

@@ -113,6 +113,81 @@ var mediaTests = []struct {
 		want: `<BASE` + gaAttrs + ` TARGET=_top data-consent-HREF="//www.google-analytics&period;com/">`,
 		kind: KindLink, cat: policy.Analytics,
 	},
+	{
+		name: "html image is an img",
+		in:   `<p><image src="https://www.facebook.com/tr?id=1" width=1></p>`,
+		want: `<p><image` + fbAttrs + ` data-consent-src="https://www.facebook.com/tr?id=1" width=1></p>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "svg image href",
+		in:   `<svg width=1><image href="https://www.facebook.com/tr?id=1&amp;ev=PageView"/></svg>`,
+		want: `<svg width=1><image` + fbAttrs + ` data-consent-href="https://www.facebook.com/tr?id=1&amp;ev=PageView"/></svg>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "svg image xlink:href, upper case",
+		in:   `<SVG><g><IMAGE XLINK:HREF='//www.google-analytics.com/collect?v=1'></IMAGE></g></SVG>`,
+		want: `<SVG><g><IMAGE` + gaAttrs + ` data-consent-XLINK:HREF='//www.google-analytics.com/collect?v=1'></IMAGE></g></SVG>`,
+		kind: KindImg, cat: policy.Analytics,
+	},
+	{
+		name: "svg feImage",
+		in:   `<svg><filter id=f><feImage href="https://www.facebook.com/tr"/></filter></svg>`,
+		want: `<svg><filter id=f><feImage` + fbAttrs + ` data-consent-href="https://www.facebook.com/tr"/></filter></svg>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "svg script href",
+		in:   `<svg><script href="https://www.googletagmanager.com/gtag/js?id=G-1"></script></svg>`,
+		want: `<svg><script type="text/plain"` + gaAttrs + ` data-consent-href="https://www.googletagmanager.com/gtag/js?id=G-1"></script></svg>`,
+		kind: KindScript, cat: policy.Analytics,
+	},
+	{
+		name: "svg script xlink:href with a type",
+		in:   `<svg><script type="text/ecmascript" xlink:href="//www.google-analytics.com/analytics.js"/></svg>`,
+		want: `<svg><script type="text/plain"` + gaAttrs + ` data-consent-type="text/ecmascript" data-consent-xlink:href="//www.google-analytics.com/analytics.js"/></svg>`,
+		kind: KindScript, cat: policy.Analytics,
+	},
+}
+
+// Elements that look like loaders but load nothing where they stand pass
+// byte for byte outside svg and math (the independent checker agrees they
+// are not live).
+var inertLookalikes = []string{
+	`<script href="https://www.googletagmanager.com/gtag/js"></script>`, // HTML script: href means nothing
+	`<image href="https://www.facebook.com/tr">`,                        // an img: href means nothing
+	`<feImage href="https://www.facebook.com/tr">`,                      // an unknown HTML element
+	`<svg><feImage xlink:href="/local.png"/></svg>`,
+}
+
+// Inside svg or math they are blocked all the same: end tags can take the
+// browser out of foreign content where the rewriter's model stays in it (and
+// back), so both namespaces' loading attributes count there.
+var nearForeign = []string{
+	`<svg><script src="https://www.googletagmanager.com/gtag/js"></script></svg>`,
+	`<svg><image src="https://www.facebook.com/tr"/></svg>`,
+	`<math><image href="https://www.facebook.com/tr"/></math>`,
+	`<math></video><image src="https://www.facebook.com/tr">`, // </video> closes the math: an img
+}
+
+func TestInertLookalikes(t *testing.T) {
+	for _, in := range inertLookalikes {
+		out, page := rewrite(t, in, blockAll)
+		if out != in || page.Blocked != 0 {
+			t.Errorf("%s\n became %s (%d blocked)", in, out, page.Blocked)
+		}
+		if live := liveTrackers(t, in, fake, 0); len(live) > 0 {
+			t.Errorf("%s: the checker finds %v", in, live)
+		}
+	}
+	for _, in := range nearForeign {
+		out, page := rewrite(t, in, blockAll)
+		if page.Blocked != 1 || unneutralise(out) != in {
+			t.Errorf("%s\n became %s (%d blocked)", in, out, page.Blocked)
+		}
+		assertNoLiveTracker(t, out, fake, 0)
+	}
 }
 
 func TestMediaElements(t *testing.T) {
@@ -347,8 +422,9 @@ func TestUnknownScript(t *testing.T) {
 		`<script type="rocketlazyloadscript" data-rocket-src="//lazy.example/l.js"></script>` +
 		`<script data-src="/local.js?a=1&amp;b=2"></script>` +
 		`<script>var s = "https://inline.example/x.js"</script>` +
-		`<svg><script href="https://svg.example/s.js"></script></svg>`
-	want := "https://cdn.vendor.example/a.js|//lazy.example/l.js|/local.js?a=1&b=2"
+		`<svg><script href="https://svg.example/s.js"></script><script src="https://svg-src.example/s.js"></script></svg>`
+	// An svg script loads its href; its src means nothing.
+	want := "https://cdn.vendor.example/a.js|//lazy.example/l.js|/local.js?a=1&b=2|https://svg.example/s.js"
 	for _, granted := range []policy.Set{0, policy.All} {
 		var got []string
 		o := &Options{Classifier: catalog.Default(), Granted: granted, UnknownScript: func(_ *Page, src []byte) {

@@ -139,6 +139,9 @@ var fragments = []string{
 	`<track src=//www.youtube.com/t.vtt>`, `<a href="/" ping="https://www.facebook.com/tr">`, `</a>`, `<a href="https://www.facebook.com/tr">`,
 	`<area ping="/c https://www.google-analytics.com/collect">`, `<input type=image src="https://www.facebook.com/tr">`,
 	`<input type=text src="https://www.facebook.com/tr">`, `<base href="https://www.googletagmanager.com/">`,
+	`<image href="https://www.facebook.com/tr" src="https://www.facebook.com/tr">`, `<image src=/i.png xlink:href="https://www.facebook.com/tr"/>`,
+	`</image>`, `<feImage href="https://www.facebook.com/tr">`, `<script href="https://www.googletagmanager.com/gtm.js"></script>`,
+	`<script xlink:href="https://www.googletagmanager.com/gtm.js" src=/s.js>`,
 }
 
 var (
@@ -150,7 +153,7 @@ var (
 var inserted = regexp.MustCompile(`( type="text/plain")? data-consent-category="[a-z]+" data-consent-service="[a-z-]+"( srcdoc="[^"]*")?`)
 
 // renamed matches an attribute name the rewriter renamed.
-var renamed = regexp.MustCompile(`(?i)\bdata-consent-(src|srcset|href|imagesrcset|data|type|srcdoc|class|data-src|data-srcset|data-lazy-src|data-lazy-srcset|poster|data-poster|ping)\b`)
+var renamed = regexp.MustCompile(`(?i)\bdata-consent-(src|srcset|href|imagesrcset|data|type|srcdoc|class|data-src|data-srcset|data-lazy-src|data-lazy-srcset|poster|data-poster|ping|xlink:href)\b`)
 
 // unneutralise undoes the rewriter's edits, to prove they were the only ones.
 func unneutralise(out string) string {
@@ -223,10 +226,18 @@ func neutralisedHTML(t *testing.T, doc string) (names []string) {
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode && n.Namespace == "" {
+			blocked, svgOnly := false, true
 			for _, a := range n.Attr {
-				if a.Key == "data-consent-category" {
-					names = append(names, n.Data)
+				blocked = blocked || a.Key == "data-consent-category"
+				if renamed.MatchString(a.Key) && a.Key != "data-consent-href" && a.Key != "data-consent-xlink:href" && a.Key != "data-consent-type" {
+					svgOnly = false
 				}
+			}
+			// Near svg or math, an img (an <image>), a script or a feimage loses an
+			// href that loads only in svg, in case the rewriter's guess of
+			// the namespace is wrong.
+			if blocked && !(svgOnly && (n.Data == "img" || n.Data == "script" || n.Data == "feimage")) {
+				names = append(names, n.Data)
 			}
 		}
 		for k := n.FirstChild; k != nil; k = k.NextSibling {

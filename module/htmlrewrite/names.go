@@ -42,7 +42,9 @@ const (
 	tagAudio
 	tagTrack
 	tagBase
-	tagInput // the elements from tagNoted on load only through ping or src
+	tagImage   // an svg image; in HTML the parser makes it an img
+	tagFeImage // svg only: a filter that loads an image
+	tagInput   // the elements from tagNoted on load only through ping or src
 	tagA
 	tagArea
 )
@@ -138,6 +140,10 @@ func lookupTag(name []byte) tagID {
 		return tagArea
 	case "base":
 		return tagBase
+	case "image":
+		return tagImage
+	case "feimage":
+		return tagFeImage
 	}
 	return tagOther
 }
@@ -156,7 +162,7 @@ func breaksOutOfForeign(id tagID) bool {
 // elements: void elements, and raw text elements whose end the tokenizer finds.
 func neverOpen(id tagID) bool {
 	switch id {
-	case tagImg, tagEmbed, tagLink, tagSource, tagBr, tagBreakoutVoid, tagVoid, tagTrack, tagInput, tagArea, tagBase,
+	case tagImg, tagImage, tagEmbed, tagLink, tagSource, tagBr, tagBreakoutVoid, tagVoid, tagTrack, tagInput, tagArea, tagBase,
 		tagScript, tagIframe, tagStyle, tagXmp, tagNoembed, tagNoframes, tagTitle, tagTextarea, tagPlaintext:
 		return true
 	}
@@ -187,6 +193,7 @@ const (
 	akPoster
 	akDataPoster
 	akPing
+	akXlinkHref
 )
 
 // lookupAttr maps an attribute name (any case) to its key.
@@ -241,6 +248,8 @@ func lookupAttr(name []byte) uint8 {
 		return akDataPoster
 	case "ping":
 		return akPing
+	case "xlink:href":
+		return akXlinkHref
 	}
 	return akOther
 }
@@ -260,6 +269,7 @@ const (
 	loadsInput  = 1 << akSrc // type=image only
 	loadsPing   = 1 << akPing
 	loadsBase   = 1 << akHref
+	loadsSVG    = 1<<akHref | 1<<akXlinkHref // svg script, image and feImage
 	srcsetKeys  = 1<<akSrcset | 1<<akDataSrcset | 1<<akDataLazySrcset | 1<<akImagesrcset
 )
 

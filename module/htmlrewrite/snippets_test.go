@@ -121,6 +121,9 @@ func liveTrackers(t *testing.T, out string, c Classifier, granted policy.Set) (p
 				problems = append(problems, fmt.Sprintf("<%s> neutralised without data-consent-category", n.Data))
 			}
 		}
+		if n.Type == html.ElementNode && n.Namespace == "svg" {
+			problems = append(problems, liveSVG(n, c, granted)...)
+		}
 		for k := n.FirstChild; k != nil; k = k.NextSibling {
 			walk(k)
 		}
@@ -149,4 +152,35 @@ func TestSnippetsBlocked(t *testing.T) {
 			}
 		})
 	}
+}
+
+// liveSVG lists what an svg element loads from a service not granted: a
+// script, an image or a filter image through href or xlink:href.
+func liveSVG(n *html.Node, c Classifier, granted policy.Set) (problems []string) {
+	switch n.Data {
+	case "script", "image", "feImage":
+	default:
+		return nil
+	}
+	attrs := map[string]string{}
+	for _, a := range n.Attr {
+		k := a.Key
+		if a.Namespace != "" {
+			k = a.Namespace + ":" + a.Key
+		}
+		if _, dup := attrs[k]; !dup {
+			attrs[k] = a.Val
+		}
+	}
+	if typ, ok := attrs["type"]; n.Data == "script" && ok && !jsType([]byte(typ)) {
+		return nil
+	}
+	for _, name := range []string{"href", "xlink:href"} {
+		if v, ok := attrs[name]; ok {
+			if s := c.MatchURL([]byte(strings.TrimSpace(v))); s != nil && !granted.Has(s.Category) {
+				problems = append(problems, fmt.Sprintf("live %s in <svg %s %s=%q>", s.ID, n.Data, name, v))
+			}
+		}
+	}
+	return problems
 }
