@@ -538,14 +538,20 @@ func countNeutralised(out []byte) map[string]map[string]int {
 		// Kinds as the rewriter counts them (htmlrewrite.Kind).
 		kind := strings.ToLower(string(name))
 		switch kind {
-		case "div": // WP Rocket's lazy YouTube placeholder stands for an iframe
-			kind = "iframe"
+		case "script", "iframe", "img", "link", "embed", "object", "source":
 		case "video", "audio", "track":
 			kind = "source"
-		case "a", "area", "input", "image", "feimage": // ping beacons, image buttons and svg images are pixels
-			kind = "img"
 		case "base":
 			kind = "link"
+		case "div":
+			// WP Rocket's lazy YouTube placeholder (its class renamed) stands
+			// for an iframe; any other div loaded through its CSS.
+			kind = "img"
+			if bytes.Contains(bytes.ToLower(rest[:tagEnd(rest)]), []byte("data-consent-class=")) {
+				kind = "iframe"
+			}
+		default: // ping beacons, image buttons, svg images, CSS backgrounds are pixels
+			kind = "img"
 		}
 		if kind == "script" {
 			// A script the rewriter neutralised for its src has that
@@ -567,7 +573,7 @@ func countNeutralised(out []byte) map[string]map[string]int {
 
 func tagName(b []byte) bool {
 	for _, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') { // custom elements too
 			return false
 		}
 	}

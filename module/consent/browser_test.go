@@ -405,17 +405,21 @@ http://127.0.0.1:{PORT3} {
 `, root, secret, name, value))
 }
 
-// TestBrowserSVGLoaders: inline SVG loads too — an svg image or feImage
-// through href, an svg script through href, and <image>, which HTML makes
-// an <img>. The control shows Chromium requesting each; through the module
-// none is requested before consent, and after accept-all the images come
-// back in place and everything loads on the next page.
-func TestBrowserSVGLoaders(t *testing.T) {
+// TestBrowserMarkupLoaders: markup that loads without img, script or iframe
+// — an svg image or feImage through href, an svg script through href,
+// <image>, which HTML makes an <img>, a style attribute's background and
+// a table's legacy background attribute. The control shows Chromium
+// requesting each; through the module none is requested before consent,
+// and after accept-all the images come back in place and everything loads
+// on the next page.
+func TestBrowserMarkupLoaders(t *testing.T) {
 	dir := t.TempDir()
 	page := `<!DOCTYPE html><html lang="en"><head><title>SVG</title></head><body><h1>Inline SVG</h1>
 <svg width="20" height="20"><image href="https://www.facebook.com/tr?id=SVGIMAGE&amp;ev=PageView" width="10" height="10"/></svg>
 <image src="https://www.facebook.com/tr?id=HTMLIMAGE&amp;ev=PageView" width="1" height="1">
 <svg width="20" height="20"><filter id="f"><feImage href="https://www.facebook.com/tr?id=FEIMAGE"/></filter><rect filter="url(#f)" width="10" height="10"/></svg>
+<div class="lyte" style="background-image:url(https://i.ytimg.com/vi/CSSBACKGROUND/hqdefault.jpg);width:20px;height:20px"></div>
+<table background="https://www.facebook.com/tr?id=TABLEBACKGROUND"><tr><td>cell</td></tr></table>
 <svg width="1" height="1"><script href="https://www.googletagmanager.com/gtag/js?id=G-SVGSCRIPT"></script></svg>
 </body></html>`
 	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(page), 0o644); err != nil {
@@ -436,7 +440,7 @@ http://127.0.0.1:{PORT3} {
 	reverse_proxy 127.0.0.1:{PORT2}
 }
 `, dir, secret))
-	markers := []string{"SVGIMAGE", "HTMLIMAGE", "FEIMAGE", "G-SVGSCRIPT"}
+	markers := []string{"SVGIMAGE", "HTMLIMAGE", "FEIMAGE", "CSSBACKGROUND", "TABLEBACKGROUND", "G-SVGSCRIPT"}
 	control := browser.New(t)
 	control.Navigate(srv.URL(3) + "/")
 	settle(control)
@@ -459,7 +463,7 @@ http://127.0.0.1:{PORT3} {
 	// In place: the images get their href or src back. An svg script does
 	// not run when its href returns (scripts run once), so it waits for the
 	// next page.
-	for _, m := range markers[:3] {
+	for _, m := range markers[:len(markers)-1] {
 		if len(requestsWith(b, m)) == 0 {
 			t.Errorf("after accept-all, %s was not requested in place", m)
 		}

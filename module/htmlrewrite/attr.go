@@ -288,6 +288,97 @@ func (r *Rewriter) matchSrcset(v []byte) *catalog.Service { return r.matchURLLis
 // ASCII whitespace.
 func (r *Rewriter) matchPing(v []byte) *catalog.Service { return r.matchURLList(v, false) }
 
+// matchCSS classifies what a style attribute (or the legacy background
+// attribute) loads: every URL in it that names a host, in url(), in a
+// string of image-set() or @import, or anywhere else, since a "//" in CSS
+// is hardly anything but a URL. HTML and CSS escapes are decoded first. The
+// first service not granted wins, else the first one granted.
+func (r *Rewriter) matchCSS(v []byte) *catalog.Service {
+	s := r.unescape(v)
+	if bytes.IndexByte(s, '\\') >= 0 {
+		r.css = cssUnescape(r.css[:0], s)
+		s = r.css
+	}
+	var granted *catalog.Service
+	for {
+		k := bytes.Index(s, []byte("//"))
+		if k < 0 {
+			return granted
+		}
+		b := k // back to the scheme, if there is one
+		if b > 0 && s[b-1] == ':' {
+			for b--; b > 0 && isSchemeByte(s[b-1]); b-- {
+			}
+		}
+		e := k + 2
+		for e < len(s) && s[e] != ')' && s[e] != '"' && s[e] != '\'' && ctab[s[e]]&cSpace == 0 {
+			e++
+		}
+		if svc := r.o.Classifier.MatchURL(s[b:e]); svc != nil {
+			if !r.o.Granted.Has(svc.Category) {
+				return svc
+			}
+			if granted == nil {
+				granted = svc
+			}
+		}
+		s = s[e:]
+	}
+}
+
+func isSchemeByte(c byte) bool {
+	return ctab[c]&cLetter != 0 || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'
+}
+
+// cssUnescape appends s to dst with its CSS escapes decoded (CSS Syntax
+// §4.3.7): a backslash and up to six hex digits, with one optional
+// whitespace after them, is that code point (0, surrogates and beyond
+// U+10FFFF are U+FFFD); before a newline it is nothing; before any other
+// byte it is that byte.
+func cssUnescape(dst, s []byte) []byte {
+	for {
+		k := bytes.IndexByte(s, '\\')
+		if k < 0 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:k]...)
+		s = s[k+1:]
+		if len(s) == 0 {
+			return utf8.AppendRune(dst, utf8.RuneError)
+		}
+		n, cp := 0, rune(0)
+		for n < len(s) && n < 6 && isHex(s[n]) {
+			cp = cp<<4 | rune(hexVal(s[n]))
+			n++
+		}
+		switch {
+		case n > 0:
+			if cp == 0 || cp > utf8.MaxRune || 0xd800 <= cp && cp <= 0xdfff {
+				cp = utf8.RuneError
+			}
+			dst = utf8.AppendRune(dst, cp)
+			if n < len(s) && ctab[s[n]]&cSpace != 0 {
+				n++
+			}
+			s = s[n:]
+		case s[0] == '\n' || s[0] == '\f' || s[0] == '\r':
+			s = s[1:]
+		default:
+			dst = append(dst, s[0])
+			s = s[1:]
+		}
+	}
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f' }
+
+func hexVal(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c | 0x20 - 'a' + 10
+}
+
 // matchURLList classifies each URL of a srcset (candidates: a URL, optional
 // descriptors, then ',' — HTML §4.8.4.3.10) or of a whitespace-separated
 // list: the first service not granted wins, else the first one granted.

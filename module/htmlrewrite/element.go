@@ -43,6 +43,9 @@ func (r *Rewriter) startTagName() {
 				case top.ns == nsMath && id == tagAnnotationXML: // HTML inside only with an encoding
 					t.elem = id
 				}
+				if t.elem == tagOther && r.o.Classifier != nil && t.tagStart >= r.pend {
+					t.elem = tagAny
+				}
 				t.holding = t.elem != tagOther
 				return
 			}
@@ -117,6 +120,9 @@ func (r *Rewriter) htmlStartTag() {
 		}
 	case !neverOpen(id):
 		t.last, t.lastLen = t.name, t.nameLen
+	}
+	if t.elem == tagOther && r.o.Classifier != nil && t.tagStart >= r.pend {
+		t.elem = tagAny // let go at once unless its attributes may load (scanAttrsFast)
 	}
 	t.holding = t.elem != tagOther
 }
@@ -241,10 +247,12 @@ func (r *Rewriter) element(end int) {
 	switch elem {
 	case tagDiv:
 		if !hasRocketYouTube(tag) {
-			return // the only <div> that loads something
+			if _, _, _, seen := scanAttrsFast(tag, t.nameEnd-t.tagStart); seen&seenCSS == 0 {
+				return // the only <div> that loads something, but for CSS
+			}
 		}
-	case tagA, tagArea, tagInput:
-		if _, _, _, seen := scanAttrsFast(tag, t.nameEnd-t.tagStart); !seen {
+	case tagA, tagArea, tagInput, tagAny:
+		if _, _, _, seen := scanAttrsFast(tag, t.nameEnd-t.tagStart); seen == 0 {
 			return
 		}
 	}
@@ -322,13 +330,22 @@ func (r *Rewriter) element(end int) {
 		// WP Rocket's lazy YouTube: its script finds the div by class and
 		// builds the thumbnail and the iframe from data-id and data-src.
 		// Renaming class hides the div from it.
-		block, svc, pre, _ := r.classifyAttrs(tag, 1<<akDataSrc)
+		loads, kind := uint32(loadsCSS), KindImg
+		if hasRocketYouTube(tag) {
+			loads |= 1 << akDataSrc
+		}
+		block, svc, pre, _ := r.classifyAttrs(tag, loads)
 		if pre {
 			r.prelude(t.tagStart)
 		}
-		if svc != nil {
-			r.neutralise(tag, end, svc, svc.Category, block|1<<akClass, KindIframe, 0)
+		if block&(1<<akDataSrc) != 0 {
+			block, kind = block|1<<akClass, KindIframe
 		}
+		if svc != nil {
+			r.neutralise(tag, end, svc, svc.Category, block, kind, 0)
+		}
+	case tagAny:
+		r.media(tag, end, 0, KindImg)
 	}
 }
 
@@ -415,7 +432,7 @@ func (r *Rewriter) script(tag []byte, end int) {
 
 // media handles the start tag of an element that loads through attributes.
 func (r *Rewriter) media(tag []byte, end int, loads uint32, kind Kind) {
-	block, svc, pre, _ := r.classifyAttrs(tag, loads)
+	block, svc, pre, _ := r.classifyAttrs(tag, loads|loadsCSS)
 	if pre {
 		r.prelude(r.tok.tagStart)
 	}
@@ -452,6 +469,8 @@ func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocke
 			s = r.matchPing(tag[a.vs:a.ve])
 		case a.key == akSrcdoc:
 			s = r.matchSrcdoc(tag[a.vs:a.ve])
+		case loadsCSS&bit != 0:
+			s = r.matchCSS(tag[a.vs:a.ve])
 		default:
 			s = r.matchURL(tag[a.vs:a.ve])
 		}

@@ -149,6 +149,66 @@ var mediaTests = []struct {
 		want: `<svg><script type="text/plain"` + gaAttrs + ` data-consent-type="text/ecmascript" data-consent-xlink:href="//www.google-analytics.com/analytics.js"/></svg>`,
 		kind: KindScript, cat: policy.Analytics,
 	},
+	{
+		name: "style background from YouTube (a lazy video facade)",
+		in:   `<div class="lyte" style="background-image:url(https://i.ytimg.com/vi/x/hqdefault.jpg);height:360px"><div class="play"></div></div>`,
+		want: `<div` + ytAttrs + ` class="lyte" data-consent-style="background-image:url(https://i.ytimg.com/vi/x/hqdefault.jpg);height:360px"><div class="play"></div></div>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "upper-case URL( with a quoted protocol-relative URL",
+		in:   `<span title=x STYLE='background: URL( "//i.ytimg.com/vi/x/0.jpg" ) no-repeat'>v</span>`,
+		want: `<span` + ytAttrs + ` title=x data-consent-STYLE='background: URL( "//i.ytimg.com/vi/x/0.jpg" ) no-repeat'>v</span>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "entity-encoded slashes in style",
+		in:   `<p style="background:url(https:&#47;&#47;www.facebook.com/tr?id=1&amp;ev=PageView)">x</p>`,
+		want: `<p` + fbAttrs + ` data-consent-style="background:url(https:&#47;&#47;www.facebook.com/tr?id=1&amp;ev=PageView)">x</p>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "CSS escapes in style",
+		in:   `<section style="background:url(https:\2f\2f www.facebook.com\/tr)">x</section>`,
+		want: `<section` + fbAttrs + ` data-consent-style="background:url(https:\2f\2f www.facebook.com\/tr)">x</section>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "image-set in style",
+		in:   `<div style="background-image:image-set('/a.jpg' 1x, 'https://i.ytimg.com/vi/x/maxres.jpg' 2x)"></div>`,
+		want: `<div` + ytAttrs + ` data-consent-style="background-image:image-set('/a.jpg' 1x, 'https://i.ytimg.com/vi/x/maxres.jpg' 2x)"></div>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "body background attribute",
+		in:   `<body bgcolor=white background="https://www.facebook.com/tr?id=1"><p>x`,
+		want: `<body` + fbAttrs + ` bgcolor=white data-consent-background="https://www.facebook.com/tr?id=1"><p>x`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "a link with a styled thumbnail",
+		in:   `<a href="https://www.youtube.com/watch?v=x" style="background:url(//i.ytimg.com/vi/x/0.jpg)">Watch</a>`,
+		want: `<a` + ytAttrs + ` href="https://www.youtube.com/watch?v=x" data-consent-style="background:url(//i.ytimg.com/vi/x/0.jpg)">Watch</a>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "a local img with a tracker background",
+		in:   `<img src="/logo.png" style="background:url(https://www.facebook.com/tr)">`,
+		want: `<img` + fbAttrs + ` src="/logo.png" data-consent-style="background:url(https://www.facebook.com/tr)">`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "custom element with a long name (held across writes too)",
+		in:   `<lite-youtube-facade-element videoid=x style="background-image:url('https://i.ytimg.com/vi/x/hqdefault.jpg')"></lite-youtube-facade-element>`,
+		want: `<lite-youtube-facade-element` + ytAttrs + ` videoid=x data-consent-style="background-image:url('https://i.ytimg.com/vi/x/hqdefault.jpg')"></lite-youtube-facade-element>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
+	{
+		name: "styled svg element",
+		in:   `<svg><rect style="fill:url(#g);background:url(//www.facebook.com/tr)"/></svg>`,
+		want: `<svg><rect` + fbAttrs + ` data-consent-style="fill:url(#g);background:url(//www.facebook.com/tr)"/></svg>`,
+		kind: KindImg, cat: policy.Marketing,
+	},
 }
 
 // Elements that look like loaders but load nothing where they stand pass
@@ -355,6 +415,7 @@ func FuzzScanAttrsNoting(f *testing.F) {
 	for _, s := range []string{
 		` href="/" ping="x">`, ` PING = 'x'>`, ` "ping=x>`, ` pings=x ping>`, ` a="b"ping=c/>`, ` src=x>`, ` SrC>`,
 		` srcset=x src>`, "\tping\n=\fx>", ` data-ping=x>`, ` ping`, ` a="`, ` =ping>`, `/ping/>`, ` x=ping>`, ` sr\x03>`, ` pin\x07>`,
+		` style="background:url(//x)">`, ` STYLE=a&amp;b>`, ` Background='\2f\2f x'>`, ` style=/a/b/>`, ` style>`, ` styles="//">`, ` style = "a/"`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -364,12 +425,17 @@ func FuzzScanAttrsNoting(f *testing.F) {
 			return
 		}
 		attrs, _ := parseAttrs(p[:end], 0, nil)
-		want := false
+		var want uint8
 		for _, a := range attrs {
-			want = want || a.key == akPing || a.key == akSrc
+			if a.key == akPing || a.key == akSrc {
+				want |= seenPingSrc
+			}
+			if (a.key == akStyle || a.key == akBackground) && mayNameHost(p[a.vs:a.ve], a.key == akStyle) {
+				want |= seenCSS
+			}
 		}
 		if seen != want {
-			t.Fatalf("%q: seen %v, parseAttrs finds ping or src: %v", p, seen, want)
+			t.Fatalf("%q: seen %b, parseAttrs finds %b", p, seen, want)
 		}
 	})
 }
@@ -433,6 +499,23 @@ func TestUnknownScript(t *testing.T) {
 		rewrite(t, in, o)
 		if strings.Join(got, "|") != want {
 			t.Errorf("granted %v: %q, want %q", granted, got, want)
+		}
+	}
+}
+
+func TestMayNameHost(t *testing.T) {
+	for v, want := range map[string]bool{
+		"background:url(//x)": true, "url(https://x/a)": true, "a(b/c//": true, "a&amp;b": true, `url(\2f\2f x\/tr)`: true,
+		"url&#40;x": true, "": false, "font:12px/1.5 serif": false, "url(/a/b.png)": false, "(/": false, "a(/": false,
+		"color:red": false, "a//b": false, `\2f\2f x`: false,
+	} {
+		if got := mayNameHost([]byte(v), true); got != want {
+			t.Errorf("style: mayNameHost(%q) = %v", v, got)
+		}
+	}
+	for v, want := range map[string]bool{"//x": true, "https://x": true, "/a.png": false, "a&b": true, `\2f\2f x`: true, "a.png": false} {
+		if got := mayNameHost([]byte(v), false); got != want {
+			t.Errorf("background: mayNameHost(%q) = %v", v, got)
 		}
 	}
 }

@@ -56,6 +56,8 @@ var tricky = map[string]string{
 	"local media":                   `<video poster="/p.jpg" src="/v.mp4"><track src="/v.vtt"></video><audio src="//example.no/a.mp3"></audio>`,
 	"input src without image type":  `<input type="text" src="https://www.facebook.com/tr"><input src="https://www.facebook.com/tr"><input type=" image" src="https://www.facebook.com/tr"><input type="image" src="/go.png">`,
 	"local base":                    `<base href="https://example.no/"><base target="_blank">`,
+	"local CSS":                     `<div style="background:url(/wp-content/uploads/a.jpg)"><p style="font:12px/1.5 serif;background:url('https://example.no/b.png')"><span style="content:'a//b'" data-style="url(//www.facebook.com/tr)">`,
+	"style on a script":             `<script style="background:url(//www.facebook.com/tr)">var a = 1</script>`,
 }
 
 func TestTrickyByteIdentity(t *testing.T) {
@@ -142,6 +144,7 @@ var fragments = []string{
 	`<image href="https://www.facebook.com/tr" src="https://www.facebook.com/tr">`, `<image src=/i.png xlink:href="https://www.facebook.com/tr"/>`,
 	`</image>`, `<feImage href="https://www.facebook.com/tr">`, `<script href="https://www.googletagmanager.com/gtm.js"></script>`,
 	`<script xlink:href="https://www.googletagmanager.com/gtm.js" src=/s.js>`,
+	`<div style="background:url(https://i.ytimg.com/vi/x/0.jpg)">`, `<span style='x:url(/a.png)'>`, `<p style="background:url(//www.facebook.com/tr)">`,
 }
 
 var (
@@ -153,7 +156,7 @@ var (
 var inserted = regexp.MustCompile(`( type="text/plain")? data-consent-category="[a-z]+" data-consent-service="[a-z-]+"( srcdoc="[^"]*")?`)
 
 // renamed matches an attribute name the rewriter renamed.
-var renamed = regexp.MustCompile(`(?i)\bdata-consent-(src|srcset|href|imagesrcset|data|type|srcdoc|class|data-src|data-srcset|data-lazy-src|data-lazy-srcset|poster|data-poster|ping|xlink:href)\b`)
+var renamed = regexp.MustCompile(`(?i)\bdata-consent-(src|srcset|href|imagesrcset|data|type|srcdoc|class|data-src|data-srcset|data-lazy-src|data-lazy-srcset|poster|data-poster|ping|xlink:href|style|background)\b`)
 
 // unneutralise undoes the rewriter's edits, to prove they were the only ones.
 func unneutralise(out string) string {

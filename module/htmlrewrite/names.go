@@ -47,6 +47,7 @@ const (
 	tagInput   // the elements from tagNoted on load only through ping or src
 	tagA
 	tagArea
+	tagAny // any other element, held in case its style (or background) loads
 )
 
 // tagNoted is the first element held only in case it has a ping or src
@@ -55,6 +56,11 @@ const tagNoted = tagInput
 
 // maxNameLen is the longest tag name lookupTag knows ("annotation-xml").
 const maxNameLen = 14
+
+// maxHeldName is the longest tag name whose tag is kept across writes, so
+// that a custom element (<lite-youtube>) can be held for its style; a tag
+// whose name is longer passes as it is.
+const maxHeldName = 64
 
 // lookupTag maps a lower-cased tag name to its tagID.
 func lookupTag(name []byte) tagID {
@@ -194,6 +200,8 @@ const (
 	akDataPoster
 	akPing
 	akXlinkHref
+	akStyle
+	akBackground
 )
 
 // lookupAttr maps an attribute name (any case) to its key.
@@ -250,6 +258,10 @@ func lookupAttr(name []byte) uint8 {
 		return akPing
 	case "xlink:href":
 		return akXlinkHref
+	case "style":
+		return akStyle
+	case "background":
+		return akBackground
 	}
 	return akOther
 }
@@ -269,7 +281,8 @@ const (
 	loadsInput  = 1 << akSrc // type=image only
 	loadsPing   = 1 << akPing
 	loadsBase   = 1 << akHref
-	loadsSVG    = 1<<akHref | 1<<akXlinkHref // svg script, image and feImage
+	loadsSVG    = 1<<akHref | 1<<akXlinkHref   // svg script, image and feImage
+	loadsCSS    = 1<<akStyle | 1<<akBackground // every element but script
 	srcsetKeys  = 1<<akSrcset | 1<<akDataSrcset | 1<<akDataLazySrcset | 1<<akImagesrcset
 )
 
@@ -280,6 +293,7 @@ const (
 	cNameEnd             // ends a tag name: whitespace, '/', '>'
 	cAttrEnd             // ends an attribute name: whitespace, '/', '>', '='
 	cUnqEnd              // ends an unquoted attribute value: whitespace, '>'
+	cNoted               // starts a name scanAttrsFast notes: ping, src, style, background
 )
 
 var ctab = func() (t [256]uint8) {
@@ -289,6 +303,9 @@ var ctab = func() (t [256]uint8) {
 	t['/'] |= cNameEnd | cAttrEnd
 	t['>'] |= cNameEnd | cAttrEnd | cUnqEnd
 	t['='] |= cAttrEnd
+	for _, c := range []byte("pPsSbB") {
+		t[c] |= cNoted
+	}
 	for c := 'a'; c <= 'z'; c++ {
 		t[c] |= cLetter
 		t[c-'a'+'A'] |= cLetter

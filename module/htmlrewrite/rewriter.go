@@ -176,6 +176,7 @@ type Rewriter struct {
 	attrs []attr
 	out   []byte // an edited tag
 	dec   []byte // a decoded attribute value
+	css   []byte // a CSS value with its escapes decoded
 
 	// Backing arrays for the common case, so that a fresh Rewriter allocates
 	// once.

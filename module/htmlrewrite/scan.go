@@ -155,7 +155,7 @@ func (t *tokenizer) keepFrom() int {
 	case stTagOpen, stEndTagOpen:
 		return t.tagStart
 	case stTagName:
-		if t.nameLen <= maxNameLen {
+		if t.nameLen <= maxHeldName {
 			return t.tagStart
 		}
 	}
@@ -307,17 +307,18 @@ func (r *Rewriter) run(p []byte) {
 				} else if k := min(nl, maxNameLen); nl == t.lastLen && bytes.Equal(t.name[:k], t.last[:k]) {
 					t.lastLen = 0
 				}
-			case t.id == tagOther || t.id == tagP || t.id == tagBreakout:
+			case t.id == tagOther || t.id == tagP || t.id == tagBreakout || t.id == tagA:
 				// What startTagName does for an HTML element that neither
-				// loads, nor changes the content model, nor is void.
+				// loads, nor changes the content model, nor is void: held in
+				// case it has a ping (<a>) or CSS that loads, let go as soon
+				// as its attributes show it has not.
 				t.next, t.elem, t.opens, t.holding = stData, tagOther, false, false
 				t.last, t.lastLen = t.name, nl
-			case t.id == tagA:
-				// The same, held in case it has a ping attribute.
-				t.next, t.elem, t.opens, t.holding = stData, tagOther, false, false
-				t.last, t.lastLen = t.name, nl
-				if r.o.Classifier != nil {
-					t.elem, t.holding = tagA, true
+				if r.o.Classifier != nil && t.tagStart >= r.pend {
+					t.elem, t.holding = tagAny, true
+					if t.id == tagA {
+						t.elem = tagA
+					}
 				}
 			default:
 				r.startTagName()
@@ -336,11 +337,15 @@ func (r *Rewriter) run(p []byte) {
 			if i < lim && t.sub == tsBeforeName {
 				if p[i] == '>' { // most end tags, and <p>, <li>
 					j, done = i+1, true
+					if t.elem >= tagNoted && r.base+i == t.nameEnd {
+						t.holding, t.elem = false, tagOther // no attributes
+					}
 				} else {
-					var seen bool
+					var seen uint8
 					j, t.selfClosing, done, seen = scanAttrsFast(p[:lim], i)
-					// <a>, <area>, <input>: let go unless it has ping or src.
-					if t.elem >= tagNoted && done && !seen && r.base+i == t.nameEnd {
+					// <a>, <area>, <input> and the rest: let go unless
+					// they have ping or src, or CSS that may load.
+					if t.elem >= tagNoted && done && seen == 0 && r.base+i == t.nameEnd {
 						t.holding, t.elem = false, tagOther
 					}
 				}
@@ -531,9 +536,10 @@ func (r *Rewriter) fastTags(p []byte, i int) int {
 		}
 		end := j + 1
 		if p[j] != '>' {
-			var ok, seen bool
-			if end, _, ok, seen = scanAttrsFast(p, j); !ok || !isEnd && id == tagA && seen && r.o.Classifier != nil {
-				return i // a ping (or src) to classify
+			var ok bool
+			var seen uint8
+			if end, _, ok, seen = scanAttrsFast(p, j); !ok || !isEnd && r.o.Classifier != nil && (id == tagA && seen != 0 || seen&seenCSS != 0) {
+				return i // a ping (or src), or CSS, to classify
 			}
 			if !isEnd && id == tagDiv && hasRocketYouTube(p[i:end]) {
 				return i
@@ -550,17 +556,24 @@ func (r *Rewriter) fastTags(p []byte, i int) int {
 	}
 }
 
+// What scanAttrsFast notes about a tag's attributes as it passes them.
+const (
+	seenPingSrc uint8 = 1 << iota // an attribute called ping or src
+	seenCSS                       // a style or background value that may name another host
+)
+
 // scanAttrsFast advances through the attributes of a tag from the before
 // attribute name state at p[i] with straight-line code: the states of
 // scanAttrs become positions in the code, so the common tag costs a few
 // short loops and a bytes.IndexByte per quoted value. It returns the index
 // after '>' and whether the tag was self-closing; ok is false when p ended
-// first, and then scanAttrs must scan p[i:] again. seen reports an attribute
-// called ping or src, in any case: the only ones that make <a>, <area> and
-// <input> load anything. <a> is the most common element of a page; noting
-// names as they pass costs a few instructions per attribute, where searching
-// the tag again would cost hundreds.
-func scanAttrsFast(p []byte, i int) (end int, selfClosing, ok, seen bool) {
+// first, and then scanAttrs must scan p[i:] again. seen notes, in any case,
+// an attribute called ping or src — the only ones that make <a>, <area> and
+// <input> load anything — and a style or background attribute whose value
+// may name another host (mayNameHost), which any element can load. <a> is the most common element of
+// a page; noting names as they pass costs a few instructions per attribute,
+// where searching the tag again would cost hundreds.
+func scanAttrsFast(p []byte, i int) (end int, selfClosing, ok bool, seen uint8) {
 	for i < len(p) {
 		c := p[i]
 		if ctab[c]&cSpace != 0 {
@@ -586,15 +599,25 @@ func scanAttrsFast(p []byte, i int) (end int, selfClosing, ok, seen bool) {
 		if i == len(p) {
 			break
 		}
-		// Setting 0x20 in a byte maps upper-case letters, and nothing else,
-		// to lower case. The first byte rules out most names (href, rel,
-		// class); p[i] ends the name, so p[ns:ns+4] is in p when it is 3 or
-		// 4 bytes long.
-		if c := p[ns] | 0x20; c == 'p' || c == 's' {
-			k := i - ns
-			if k == 4 || k == 3 {
+		// The first byte rules out most names (href, rel, class). Setting
+		// 0x20 in a byte maps upper-case letters, and nothing else, to lower
+		// case; p[i] ends the name, so p[ns:ns+4] is in p when it is 3 or
+		// more bytes long.
+		css := uint8(0) // 1: style, 2: background
+		if ctab[p[ns]]&cNoted != 0 {
+			switch k := i - ns; k {
+			case 3, 4:
 				v := binary.LittleEndian.Uint32(p[ns:]) | 0x20202020
-				seen = seen || k == 4 && v == 'p'|'i'<<8|'n'<<16|'g'<<24 || k == 3 && v&0xffffff == 's'|'r'<<8|'c'<<16
+				if k == 4 && v == 'p'|'i'<<8|'n'<<16|'g'<<24 || k == 3 && v&0xffffff == 's'|'r'<<8|'c'<<16 {
+					seen |= seenPingSrc
+				}
+			case 5, 10:
+				v := binary.LittleEndian.Uint32(p[ns:]) | 0x20202020
+				if k == 5 && v == 's'|'t'<<8|'y'<<16|'l'<<24 && p[ns+4]|0x20 == 'e' {
+					css = 1
+				} else if k == 10 && v == 'b'|'a'<<8|'c'<<16|'k'<<24 && eqFold(p[ns+4:i], "ground") {
+					css = 2
+				}
 			}
 		}
 		c = p[i]
@@ -626,13 +649,17 @@ func scanAttrsFast(p []byte, i int) (end int, selfClosing, ok, seen bool) {
 		if i == len(p) {
 			break
 		}
+		vs := i
 		switch c = p[i]; c {
 		case '"', '\'':
 			k := bytes.IndexByte(p[i+1:], c)
 			if k < 0 {
 				return len(p), false, false, seen
 			}
-			i += k + 2
+			vs, i = i+1, i+k+2
+			if css != 0 && mayNameHost(p[vs:i-1], css == 1) {
+				seen |= seenCSS
+			}
 		case '>':
 			return i + 1, false, true, seen
 		default: // unquoted
@@ -643,6 +670,9 @@ func scanAttrsFast(p []byte, i int) (end int, selfClosing, ok, seen bool) {
 			if i == len(p) {
 				return len(p), false, false, seen
 			}
+			if css != 0 && mayNameHost(p[vs:i], css == 1) {
+				seen |= seenCSS
+			}
 			if p[i] == '>' {
 				return i + 1, false, true, seen
 			}
@@ -650,6 +680,29 @@ func scanAttrsFast(p []byte, i int) (end int, selfClosing, ok, seen bool) {
 		}
 	}
 	return len(p), false, false, seen
+}
+
+// mayNameHost reports whether a CSS value may load from another host: it
+// holds "//", or an HTML or CSS escape that could spell one. A style value
+// loads only through a function (url(), image-set()), so without a '(' (or
+// an entity that could be one) it cannot.
+func mayNameHost(v []byte, style bool) bool {
+	if bytes.IndexByte(v, '&') >= 0 {
+		return true
+	}
+	if style && bytes.IndexByte(v, '(') < 0 {
+		return false
+	}
+	for s := v; ; {
+		k := bytes.IndexByte(s, '/')
+		if k < 0 || k+1 == len(s) {
+			return bytes.IndexByte(v, '\\') >= 0
+		}
+		if s[k+1] == '/' {
+			return true
+		}
+		s = s[k+1:]
+	}
 }
 
 // scanAttrs advances through the attributes of a tag in p[i:lim]. It returns

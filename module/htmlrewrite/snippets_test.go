@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -90,6 +92,14 @@ func liveTrackers(t *testing.T, out string, c Classifier, granted policy.Set) (p
 					}
 				}
 			}
+			// CSS: any element's style (a script's is never shown), and the
+			// legacy background attribute of body and table parts.
+			if v, ok := attrs["style"]; ok && n.Data != "script" {
+				problems = append(problems, liveCSS(n.Data, "style", v, c, granted)...)
+			}
+			if v, ok := attrs["background"]; ok && backgroundElems[n.Data] {
+				problems = append(problems, liveCSS(n.Data, "background", "url("+v+")", c, granted)...)
+			}
 			_, hasSrc := attrs["src"]
 			// A script cut off by the end of the document never runs (HTML
 			// §13.2.6.4.8, "already started"), and a src script ignores its body.
@@ -123,6 +133,12 @@ func liveTrackers(t *testing.T, out string, c Classifier, granted policy.Set) (p
 		}
 		if n.Type == html.ElementNode && n.Namespace == "svg" {
 			problems = append(problems, liveSVG(n, c, granted)...)
+			for _, a := range n.Attr {
+				if a.Key == "style" && a.Namespace == "" {
+					problems = append(problems, liveCSS(n.Data, "style", a.Val, c, granted)...)
+					break
+				}
+			}
 		}
 		for k := n.FirstChild; k != nil; k = k.NextSibling {
 			walk(k)
@@ -180,6 +196,43 @@ func liveSVG(n *html.Node, c Classifier, granted policy.Set) (problems []string)
 			if s := c.MatchURL([]byte(strings.TrimSpace(v))); s != nil && !granted.Has(s.Category) {
 				problems = append(problems, fmt.Sprintf("live %s in <svg %s %s=%q>", s.ID, n.Data, name, v))
 			}
+		}
+	}
+	return problems
+}
+
+var backgroundElems = map[string]bool{"body": true, "table": true, "thead": true, "tbody": true, "tfoot": true, "tr": true, "td": true, "th": true}
+
+var (
+	cssEscape = regexp.MustCompile(`\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)`)
+	cssURL    = regexp.MustCompile(`(?i)url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s"']*))`)
+	cssSet    = regexp.MustCompile(`(?i)image-set\(([^)]*)\)`)
+	cssString = regexp.MustCompile(`"([^"]*)"|'([^']*)'`)
+)
+
+// liveCSS lists what a CSS value loads from a service not granted: url()
+// arguments and image-set() strings, after CSS escapes are decoded.
+func liveCSS(elem, attr, v string, c Classifier, granted policy.Set) (problems []string) {
+	v = cssEscape.ReplaceAllStringFunc(v, func(m string) string {
+		if sm := cssEscape.FindStringSubmatch(m); sm[1] != "" {
+			cp, _ := strconv.ParseUint(sm[1], 16, 32)
+			return string(rune(cp))
+		} else {
+			return sm[2]
+		}
+	})
+	var urls []string
+	for _, m := range cssURL.FindAllStringSubmatch(v, -1) {
+		urls = append(urls, m[1]+m[2]+m[3])
+	}
+	for _, m := range cssSet.FindAllStringSubmatch(v, -1) {
+		for _, q := range cssString.FindAllStringSubmatch(m[1], -1) {
+			urls = append(urls, q[1]+q[2])
+		}
+	}
+	for _, u := range urls {
+		if s := c.MatchURL([]byte(strings.TrimSpace(u))); s != nil && !granted.Has(s.Category) {
+			problems = append(problems, fmt.Sprintf("live %s in <%s %s=%q>", s.ID, elem, attr, v))
 		}
 	}
 	return problems
