@@ -242,3 +242,37 @@ func FuzzLookup(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMatchURLMemo: through a memo, a sequence of URLs gets what MatchURL
+// gives each, with the built-in catalog and with allow and block rules
+// (an allowed CDN path, a blocked first-party path, a blocked site host).
+func FuzzMatchURLMemo(f *testing.F) {
+	f.Add("https://site.example/", "wp-content/a.jpg", "matomo.js", "https://www.facebook.com/tr")
+	f.Add("https://site.example/", "x\tmatomo.js", "a#/matomo.js", "https://site.example.evil/matomo.js")
+	f.Add("http://cdn.example.net/", "js/app.js", "pixel/x ", "//cdn.example.net/pixel/y")
+	f.Add("https://127.0.0.1/", "cdn-cgi/scripts/x.js", "piwik.php?x", "https://connect.facebook.net/en_US/fbevents.js")
+	f.Add("https://ads.example/", "a", "b", "https://sub.ads.example/c")
+	f.Add("https://site.example/", "wp-content/plugins/pixelyoursite/x.js", "\\\\matomo.js", "HTTPS://SITE.EXAMPLE/matomo.js")
+	rules, err := Default().With(Rules{
+		Block: []URLRule{
+			{Glob: "/wp-content/plugins/pixelyoursite/*", Category: policy.Marketing},
+			{Glob: "ads.example", Category: policy.Marketing},
+			{Glob: "cdn.example.net/pixel/*", Category: policy.Analytics},
+		},
+		Allow: []string{"/cdn-cgi/scripts/*", "www.facebook.com/tr"},
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, prefix, a, b, other string) {
+		urls := []string{prefix + a, prefix + b, other, prefix + a + b, other + a, prefix + b, prefix}
+		for _, c := range []*Catalog{Default(), rules} {
+			var m URLMemo
+			for _, u := range urls {
+				if got, want := c.MatchURLMemo([]byte(u), &m), c.MatchURL([]byte(u)); got != want {
+					t.Fatalf("MatchURLMemo(%q) = %s, MatchURL %s", u, id(got), id(want))
+				}
+			}
+		}
+	})
+}

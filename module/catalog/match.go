@@ -344,6 +344,100 @@ func (c *Catalog) MatchURL(u []byte) *Service {
 	return c.matchURL(s)
 }
 
+// A URLMemo lets MatchURLMemo skip the host lookup for URLs of a host that
+// no rule names — on a page, mostly the site's own URLs. It remembers the
+// last two such "scheme://host/" prefixes, as written. Its zero value is
+// empty; one memo serves one caller at a time (a response), and must be
+// cleared (set to its zero value) when the catalog changes.
+type URLMemo struct {
+	buf  [2][memoPrefixLen]byte // "https://host/" prefixes whose host no rule names
+	n    [2]uint8               // their lengths, 0 for none
+	next uint8                  // the entry the next one replaces
+}
+
+// memoPrefixLen bounds a remembered prefix; a longer one is not remembered.
+const memoPrefixLen = 64
+
+// MatchURLMemo is MatchURL with a memo of host-free prefixes: it returns what
+// MatchURL returns for every u.
+func (c *Catalog) MatchURLMemo(u []byte, m *URLMemo) *Service {
+	if len(u) == 0 {
+		return nil
+	}
+	s := unsafe.String(unsafe.SliceData(u), len(u))
+	for k := range m.n {
+		f := m.buf[k][:m.n[k]]
+		if len(f) != 0 && len(s) > len(f) && s[:len(f)] == string(f) {
+			// Only path rules can match. The rest is checked for what
+			// browsers repair (tabs, newlines, backslashes) and trimmed
+			// at its end as matchURL would.
+			rest := s[len(f)-1:]
+			if strings.IndexByte(rest, '\\') >= 0 || strings.IndexByte(rest, '\n') >= 0 ||
+				strings.IndexByte(rest, '\t') >= 0 || strings.IndexByte(rest, '\r') >= 0 {
+				return c.matchURLSlow(s)
+			}
+			for len(rest) > 0 && rest[len(rest)-1] <= ' ' {
+				rest = rest[:len(rest)-1]
+			}
+			pathq := cutFragment(rest)
+			if c.allow != nil && c.allow.lookupPath(pathq) != nil {
+				return nil
+			}
+			return c.block.lookupPath(pathq)
+		}
+	}
+	svc := c.MatchURL(u)
+	if p := hostFreePrefix(s); p != "" && len(p) <= memoPrefixLen && !c.block.names(p) && (c.allow == nil || !c.allow.names(p)) {
+		m.n[m.next] = uint8(copy(m.buf[m.next][:], p))
+		m.next ^= 1
+	}
+	return svc
+}
+
+// hostFreePrefix returns the "http(s)://host/" that s starts with, when the
+// host is plain (lower case, no user info, port, escapes or trailing dot) and
+// a path follows: the prefix a memo entry can stand for. Otherwise "".
+func hostFreePrefix(s string) string {
+	var n int
+	switch {
+	case strings.HasPrefix(s, "https://"):
+		n = len("https://")
+	case strings.HasPrefix(s, "http://"):
+		n = len("http://")
+	default:
+		return ""
+	}
+	for i := n; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '/':
+			if i == n || s[i-1] == '.' {
+				return ""
+			}
+			return s[:i+1]
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '.', c == '-':
+		default:
+			return "" // '?', '#', '@', ':', '%', upper case, '\\', controls…
+		}
+	}
+	return ""
+}
+
+// names reports whether any rule names the host of prefix ("scheme://host/")
+// or one of its parent domains.
+func (t *hostTable) names(prefix string) bool {
+	host := prefix[strings.Index(prefix, "//")+2 : len(prefix)-1]
+	for {
+		if len(host) <= t.maxHost && t.hosts[host] != nil {
+			return true
+		}
+		i := strings.IndexByte(host, '.')
+		if i < 0 {
+			return false
+		}
+		host = host[i+1:]
+	}
+}
+
 // matchURLSlow handles what browsers repair before parsing: tabs and newlines
 // anywhere are removed and backslashes count as slashes (WHATWG URL, special
 // schemes). Such URLs are rare, so the copy lives here, off the fast path.

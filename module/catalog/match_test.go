@@ -539,3 +539,19 @@ func TestMatchURLPathRulesYieldToHosts(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+// TestURLMemoRemembers: the site's own prefix is remembered, a tracker's
+// host and an unusual spelling are not.
+func TestURLMemoRemembers(t *testing.T) {
+	c := Default()
+	var m URLMemo
+	for _, u := range []string{"https://www.facebook.com/tr", "https://Site.example/a.png", "https://site.example:8443/a.png", "https://site.example/a.png"} {
+		c.MatchURLMemo([]byte(u), &m)
+	}
+	if got := string(m.buf[0][:m.n[0]]); got != "https://site.example/" || m.n[1] != 0 {
+		t.Errorf("memo holds %q and %q", got, m.buf[1][:m.n[1]])
+	}
+	if s := c.MatchURLMemo([]byte("https://site.example/matomo.js"), &m); s == nil || s.ID != "matomo" {
+		t.Errorf("a path rule through the memo: %v", s)
+	}
+}

@@ -247,6 +247,15 @@ func (r *Rewriter) matchURL(v []byte) *catalog.Service {
 	if len(u) == 0 {
 		return nil
 	}
+	return r.classifyURL(u)
+}
+
+// classifyURL is the Classifier's MatchURL, through the response's memo when
+// the Classifier has one.
+func (r *Rewriter) classifyURL(u []byte) *catalog.Service {
+	if r.memoer != nil {
+		return r.memoer.MatchURLMemo(u, &r.memo)
+	}
 	return r.o.Classifier.MatchURL(u)
 }
 
@@ -314,7 +323,7 @@ func (r *Rewriter) matchCSS(v []byte) *catalog.Service {
 		for e < len(s) && s[e] != ')' && s[e] != '"' && s[e] != '\'' && ctab[s[e]]&cSpace == 0 {
 			e++
 		}
-		if svc := r.o.Classifier.MatchURL(s[b:e]); svc != nil {
+		if svc := r.classifyURL(s[b:e]); svc != nil {
 			if !r.o.Granted.Has(svc.Category) {
 				return svc
 			}
@@ -407,7 +416,7 @@ func (r *Rewriter) matchURLList(v []byte, srcset bool) *catalog.Service {
 		if len(u) == 0 {
 			continue
 		}
-		svc := r.o.Classifier.MatchURL(u)
+		svc := r.classifyURL(u)
 		if svc == nil {
 			continue
 		}

@@ -45,6 +45,12 @@ type Classifier interface {
 	MatchInline(script []byte) *catalog.Service
 }
 
+// urlMemoer is a Classifier that can remember, for one response, the hosts
+// no rule names (*catalog.Catalog can).
+type urlMemoer interface {
+	MatchURLMemo(u []byte, m *catalog.URLMemo) *catalog.Service
+}
+
 // Options configure a Rewriter. The zero value rewrites nothing and injects
 // nothing.
 type Options struct {
@@ -178,6 +184,9 @@ type Rewriter struct {
 	dec   []byte // a decoded attribute value
 	css   []byte // a CSS value with its escapes decoded
 
+	memo   catalog.URLMemo // the site's own URLs skip the host lookup
+	memoer urlMemoer       // the Classifier, when it can use memo
+
 	// Backing arrays for the common case, so that a fresh Rewriter allocates
 	// once.
 	attrBuf [16]attr
@@ -217,6 +226,7 @@ func (r *Rewriter) Reset(w io.Writer, o *Options) {
 	if o != nil {
 		r.o = *o
 	}
+	r.memoer, _ = r.o.Classifier.(urlMemoer)
 	if r.o.MaxTag <= 0 {
 		r.o.MaxTag = DefaultMaxTag
 	}
