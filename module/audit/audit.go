@@ -541,7 +541,7 @@ func countNeutralised(out []byte) map[string]map[string]int {
 		case "script", "iframe", "img", "link", "embed", "object", "source":
 		case "video", "audio", "track":
 			kind = "source"
-		case "base":
+		case "base", "style": // a base href, a style sheet's url() or @import
 			kind = "link"
 		case "div":
 			// WP Rocket's lazy YouTube placeholder (its class renamed) stands

@@ -298,10 +298,9 @@ func (r *Rewriter) matchSrcset(v []byte) *catalog.Service { return r.matchURLLis
 func (r *Rewriter) matchPing(v []byte) *catalog.Service { return r.matchURLList(v, false) }
 
 // matchCSS classifies what a style attribute (or the legacy background
-// attribute) loads: every URL in it that names a host, in url(), in a
-// string of image-set() or @import, or anywhere else, since a "//" in CSS
-// is hardly anything but a URL. HTML and CSS escapes are decoded first. The
-// first service not granted wins, else the first one granted.
+// attribute, given as url(value)) loads (cssLoads). HTML and CSS escapes are
+// decoded first. The first service not granted wins, else the first one
+// granted.
 func (r *Rewriter) matchCSS(v []byte) *catalog.Service {
 	s := r.unescape(v)
 	if bytes.IndexByte(s, '\\') >= 0 {
@@ -309,21 +308,9 @@ func (r *Rewriter) matchCSS(v []byte) *catalog.Service {
 		s = r.css
 	}
 	var granted *catalog.Service
-	for {
-		k := bytes.Index(s, []byte("//"))
-		if k < 0 {
-			return granted
-		}
-		b := k // back to the scheme, if there is one
-		if b > 0 && s[b-1] == ':' {
-			for b--; b > 0 && isSchemeByte(s[b-1]); b-- {
-			}
-		}
-		e := k + 2
-		for e < len(s) && s[e] != ')' && s[e] != '"' && s[e] != '\'' && ctab[s[e]]&cSpace == 0 {
-			e++
-		}
-		if svc := r.classifyURL(s[b:e]); svc != nil {
+	r.cssAt = cssLoads(r.cssAt[:0], s)
+	for k := 0; k < len(r.cssAt); k += 2 {
+		if svc := r.classifyURL(s[r.cssAt[k]:r.cssAt[k+1]]); svc != nil {
 			if !r.o.Granted.Has(svc.Category) {
 				return svc
 			}
@@ -331,8 +318,123 @@ func (r *Rewriter) matchCSS(v []byte) *catalog.Service {
 				granted = svc
 			}
 		}
-		s = s[e:]
 	}
+	return granted
+}
+
+// cssLoads appends to dst, as (start, end) pairs in order, the URLs naming a
+// host ("//") that CSS s loads: the argument of url(), a string of
+// image-set() or src(), the string after @import (CSS Values §4.5, CSS
+// Images §2.2, CSS Cascade §2). A URL anywhere else (a comment, an
+// attribute selector, content) loads nothing and stays. It looks from each
+// "//" back to what holds it, so a style sheet full of var() and calc()
+// costs only a search for "//". s has no CSS escapes left (cssUnescape).
+func cssLoads(dst []int, s []byte) []int {
+	prev, inSet := 0, false // where the last "//" was; whether it was a string of image-set() or src()
+	for i := 0; ; {
+		k := bytes.Index(s[i:], []byte("//"))
+		if k < 0 {
+			return dst
+		}
+		k += i
+		b := k // back to the scheme, if there is one
+		if b > 0 && s[b-1] == ':' {
+			for b--; b > 0 && isSchemeByte(s[b-1]); b-- {
+			}
+		}
+		var q byte // the quote around the URL, if any
+		j := b
+		if j > 0 && (s[j-1] == '"' || s[j-1] == '\'') {
+			q = s[j-1]
+			j--
+		}
+		e := k + 2
+		if q != 0 {
+			if x := bytes.IndexByte(s[e:], q); x >= 0 {
+				e += x
+			} else {
+				e = len(s)
+			}
+		} else {
+			for e < len(s) && s[e] != ')' && ctab[s[e]]&cSpace == 0 {
+				e++
+			}
+		}
+		i = e
+		j = skipSpaceBack(s, j)
+		wasSet := inSet
+		inSet = false
+		switch {
+		case j > 0 && s[j-1] == '(':
+			fn := identBefore(s, j-1)
+			if eqFold(fn, "url") {
+				dst = append(dst, b, e)
+			} else if q != 0 && isStringURLFunc(fn) {
+				dst = append(dst, b, e)
+				inSet = true
+			}
+		case q == 0:
+		case j >= 7 && eqFold(s[j-7:j], "@import"):
+			dst = append(dst, b, e)
+		case j > 0 && s[j-1] == ',':
+			// A later string of image-set("a" 1x, "b" 2x): find the
+			// function it is in, back to the last "//" at most (so the
+			// whole search stays linear), or go on from that one.
+			depth, found := 0, false
+		back:
+			for x := j - 2; x >= prev; x-- {
+				switch s[x] {
+				case ')':
+					depth++
+				case '(':
+					if depth == 0 {
+						found = true
+						inSet = isStringURLFunc(identBefore(s, x))
+						break back
+					}
+					depth--
+				case ';', '{', '}':
+					found = true
+					break back
+				}
+			}
+			if !found && depth == 0 {
+				inSet = wasSet
+			}
+			if inSet {
+				dst = append(dst, b, e)
+			}
+		}
+		prev = k + 2
+	}
+}
+
+// isStringURLFunc reports whether a CSS function takes URLs as strings.
+func isStringURLFunc(fn []byte) bool {
+	return eqFold(fn, "image-set") || eqFold(fn, "-webkit-image-set") || eqFold(fn, "src")
+}
+
+// identBefore returns the CSS identifier that ends right before s[k].
+func identBefore(s []byte, k int) []byte {
+	i := k
+	for i > 0 && (isSchemeByte(s[i-1]) || s[i-1] == '_' || s[i-1] >= 0x80) {
+		i--
+	}
+	return s[i:k]
+}
+
+func skipSpaceBack(s []byte, j int) int {
+	for j > 0 && ctab[s[j-1]]&cSpace != 0 {
+		j--
+	}
+	return j
+}
+
+func skipSpace(s []byte, i int) int {
+	for i < len(s) && ctab[s[i]]&cSpace != 0 {
+		i++
+	}
+	return i
 }
 
 func isSchemeByte(c byte) bool {

@@ -94,6 +94,10 @@ func BenchmarkHostile(b *testing.B) {
 		"unclosed-comment":  []byte("<!--" + strings.Repeat("- -> <img src=x> ", 600000)),
 		"script-escapes":    []byte("<script><!--" + strings.Repeat("<script>-</script>--", 500000) + "</script>"),
 		"many-trackers":     bytes.Repeat([]byte(`<img src="https://www.facebook.com/tr?id=1&amp;ev=PageView">`), 100000),
+		// Style sheets, each held up to the inline cap, full of strings that
+		// look like later image-set() arguments, and of styled elements.
+		"style-urls-10M": bytes.Repeat([]byte("<style>.a{b:image-set("+strings.Repeat(`,"//x.example/a"`, 2500)+")}</style>"), 10<<20/40000),
+		"styled-10M":     bytes.Repeat([]byte(`<p style="background:url(//x.example/a.png)">x</p>`), 10<<20/50),
 	}
 	for name, in := range cases {
 		b.Run(name, func(b *testing.B) { benchRewrite(b, in, benchOptions(), chunk) })

@@ -82,6 +82,9 @@ func (r *Rewriter) htmlStartTag() {
 		}
 	case tagStyle:
 		t.next, t.rawName = stRawText, "style"
+		if r.o.Classifier != nil && t.tagStart >= r.pend {
+			t.elem = tagStyle // held with its body: a url() or @import may load
+		}
 	case tagXmp:
 		t.next, t.rawName = stRawText, "xmp"
 	case tagNoembed:
@@ -346,6 +349,8 @@ func (r *Rewriter) element(end int) {
 		}
 	case tagAny:
 		r.media(tag, end, 0, KindImg)
+	case tagStyle:
+		t.holding, t.inline, t.bodyStart = true, true, end
 	}
 }
 
@@ -469,7 +474,7 @@ func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocke
 			s = r.matchPing(tag[a.vs:a.ve])
 		case a.key == akSrcdoc:
 			s = r.matchSrcdoc(tag[a.vs:a.ve])
-		case loadsCSS&bit != 0:
+		case a.key == akStyle:
 			s = r.matchCSS(tag[a.vs:a.ve])
 		default:
 			s = r.matchURL(tag[a.vs:a.ve])
@@ -531,6 +536,75 @@ func (r *Rewriter) decideInline(bodyEnd int, overflow bool) {
 	tag := r.contiguous(t.tagStart, t.bodyStart)
 	r.attrs, _ = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0]) // fit when the tag was held
 	r.neutralise(tag, t.bodyStart, svc, cat, 1<<akType, KindInline, asScript)
+}
+
+// dataPrefix, written before a URL in CSS, turns it into a data: URL that
+// loads nothing from the network.
+const dataPrefix = "data:,"
+
+// decideStyle classifies a held <style> element whose body ends at bodyEnd
+// (the '<' of </style>, or where the body reached MaxInline). Each URL it
+// loads (cssLoads) from a service not granted gets dataPrefix in front, and
+// the start tag gets the consent attributes: the rest of the style sheet
+// still applies. A sheet with CSS escapes, which could hide a URL, or one
+// longer than MaxInline, of which only the start was read, is switched off
+// whole instead (type="text/plain"). Either way it loads from the next page
+// on once the visitor consents.
+func (r *Rewriter) decideStyle(bodyEnd int, overflow bool) {
+	t := &r.tok
+	t.holding, t.inline = false, false
+	all := r.contiguous(t.tagStart, bodyEnd)
+	tag, body := all[:t.bodyStart-t.tagStart], all[t.bodyStart-t.tagStart:]
+	var blocker *catalog.Service
+	whole := bytes.IndexByte(body, '\\') >= 0
+	if whole {
+		if s := r.matchCSS(body); s != nil {
+			r.found(s)
+			if !r.o.Granted.Has(s.Category) {
+				blocker = s
+			}
+		}
+	} else {
+		r.cssAt = cssLoads(r.cssAt[:0], body)
+		for k := 0; k < len(r.cssAt); k += 2 {
+			if s := r.classifyURL(body[r.cssAt[k]:r.cssAt[k+1]]); s != nil {
+				r.found(s)
+				if !r.o.Granted.Has(s.Category) {
+					if blocker == nil {
+						blocker = s
+					}
+				} else {
+					r.cssAt[k] = -1 // granted: stays
+				}
+			} else {
+				r.cssAt[k] = -1
+			}
+		}
+	}
+	if blocker == nil {
+		if overflow {
+			r.page.Overflows++
+		}
+		return
+	}
+	r.found(blocker)
+	r.attrs, _ = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0])
+	if whole || overflow { // past the cap, the rest of the sheet was not read
+		r.page.Overflows += b2i(overflow)
+		r.neutralise(tag, t.bodyStart, blocker, blocker.Category, 1<<akType, KindLink, asScript)
+		return
+	}
+	r.neutralise(tag, t.bodyStart, blocker, blocker.Category, 0, KindLink, 0)
+	from := 0
+	for k := 0; k < len(r.cssAt); k += 2 {
+		if b := r.cssAt[k]; b >= 0 {
+			r.write(body[from:b])
+			r.write([]byte(dataPrefix))
+			from = b
+		}
+	}
+	r.write(body[from:])
+	r.advance(bodyEnd)
 }
 
 // inlineCategorizer is implemented by *catalog.Catalog: the categories of
@@ -674,4 +748,11 @@ func appendEscaped[T string | []byte](dst []byte, s T) []byte {
 		start = i + 1
 	}
 	return append(dst, s[start:]...)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

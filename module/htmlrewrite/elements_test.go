@@ -204,6 +204,36 @@ var mediaTests = []struct {
 		kind: KindImg, cat: policy.Marketing,
 	},
 	{
+		name: "style element: url() of a tracker, the rest of the sheet kept",
+		in:   `<style id="lyte-css">.lyte{height:360px}.lyte .lL{background:#000 url(https://i.ytimg.com/vi/x/hqdefault.jpg) center/cover}</style>`,
+		want: `<style` + ytAttrs + ` id="lyte-css">.lyte{height:360px}.lyte .lL{background:#000 url(data:,https://i.ytimg.com/vi/x/hqdefault.jpg) center/cover}</style>`,
+		kind: KindLink, cat: policy.Marketing,
+	},
+	{
+		name: "style element: @import strings and url(), a selector naming the tracker kept",
+		in:   "<STYLE>@import \"https://connect.facebook.net/a.css\";\n@import url( '//connect.facebook.net/b.css' ) screen;\nimg[src^=\"https://www.facebook.com/tr\"]{display:none}</STYLE>",
+		want: "<STYLE" + fbAttrs + ">@import \"data:,https://connect.facebook.net/a.css\";\n@import url( 'data:,//connect.facebook.net/b.css' ) screen;\nimg[src^=\"https://www.facebook.com/tr\"]{display:none}</STYLE>",
+		kind: KindLink, cat: policy.Marketing,
+	},
+	{
+		name: "style element: image-set strings, local ones kept",
+		in:   `<style>.h{background-image:-webkit-image-set("/a.jpg" 1x,"https://i.ytimg.com/vi/x/maxres.jpg" 2x)}</style>`,
+		want: `<style` + ytAttrs + `>.h{background-image:-webkit-image-set("/a.jpg" 1x,"data:,https://i.ytimg.com/vi/x/maxres.jpg" 2x)}</style>`,
+		kind: KindLink, cat: policy.Marketing,
+	},
+	{
+		name: "style element with CSS escapes: switched off whole",
+		in:   `<style media="all">.p{background:url(https:\2f\2fwww.facebook.com\/tr)}</style>`,
+		want: `<style type="text/plain"` + fbAttrs + ` media="all">.p{background:url(https:\2f\2fwww.facebook.com\/tr)}</style>`,
+		kind: KindLink, cat: policy.Marketing,
+	},
+	{
+		name: "style element cut off by the end of the document",
+		in:   `<style>.v{background:url(https://i.ytimg.com/vi/x/0.jpg)}`,
+		want: `<style` + ytAttrs + `>.v{background:url(data:,https://i.ytimg.com/vi/x/0.jpg)}`,
+		kind: KindLink, cat: policy.Marketing,
+	},
+	{
 		name: "styled svg element",
 		in:   `<svg><rect style="fill:url(#g);background:url(//www.facebook.com/tr)"/></svg>`,
 		want: `<svg><rect` + fbAttrs + ` data-consent-style="fill:url(#g);background:url(//www.facebook.com/tr)"/></svg>`,
@@ -516,6 +546,34 @@ func TestMayNameHost(t *testing.T) {
 	for v, want := range map[string]bool{"//x": true, "https://x": true, "/a.png": false, "a&b": true, `\2f\2f x`: true, "a.png": false} {
 		if got := mayNameHost([]byte(v), false); got != want {
 			t.Errorf("background: mayNameHost(%q) = %v", v, got)
+		}
+	}
+}
+
+// TestCSSLoads: what a style sheet loads from another host, and what it only
+// mentions.
+func TestCSSLoads(t *testing.T) {
+	for css, want := range map[string]string{
+		`a{background:url(https://x.example/a.png)}`:                          "https://x.example/a.png",
+		`a{background:URL( "//x.example/a.png" )}`:                            "//x.example/a.png",
+		`@import "https://x.example/a.css";@import url('//y.example/b.css');`: "https://x.example/a.css|//y.example/b.css",
+		`a{b:image-set("//x.example/1" 1x, "//y.example/2" 2x)}`:              "//x.example/1|//y.example/2",
+		`a{b:-webkit-image-set("/local" 1x,"https://y.example/2" 2x)}`:        "https://y.example/2",
+		`a{b:image-set(url(//x.example/1) 1x, "/local" 2x)}`:                  "//x.example/1",
+		`a{b:src("//x.example/f.woff2")}`:                                     "//x.example/f.woff2",
+		`img[src="https://x.example/tr"]{display:none}`:                       "",
+		`a{content:"https://x.example/"}/* see //x.example */`:                "",
+		`a{b:foo("a", "//x.example/1")}`:                                      "",
+		`a{b:image-set("a" 1x), "//x.example/1"}`:                             "",
+		`a{font:12px/1.5 serif;background:url(/a.png)}`:                       "",
+	} {
+		var got []string
+		at := cssLoads(nil, []byte(css))
+		for k := 0; k < len(at); k += 2 {
+			got = append(got, css[at[k]:at[k+1]])
+		}
+		if strings.Join(got, "|") != want {
+			t.Errorf("cssLoads(%s) = %q, want %q", css, got, want)
 		}
 	}
 }

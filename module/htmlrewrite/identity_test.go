@@ -162,6 +162,7 @@ var renamed = regexp.MustCompile(`(?i)\bdata-consent-(src|srcset|href|imagesrcse
 func unneutralise(out string) string {
 	out = inserted.ReplaceAllString(out, "")
 	out = strings.ReplaceAll(out, "data-consent-rocket-src", "data-rocket-src")
+	out = strings.ReplaceAll(out, dataPrefix, "") // before a URL a <style> loads
 	return renamed.ReplaceAllString(out, "$1")
 }
 

@@ -183,6 +183,7 @@ type Rewriter struct {
 	out   []byte // an edited tag
 	dec   []byte // a decoded attribute value
 	css   []byte // a CSS value with its escapes decoded
+	cssAt []int  // the URLs found in it (cssLoads)
 
 	memo   catalog.URLMemo // the site's own URLs skip the host lookup
 	memoer urlMemoer       // the Classifier, when it can use memo
@@ -286,6 +287,10 @@ func (r *Rewriter) Close() error {
 	r.closed = true
 	if r.err != nil {
 		return r.err
+	}
+	if t := &r.tok; t.inline && t.st == stRawText {
+		// A <style> cut off by the end of the document still applies.
+		r.decideStyle(r.base, false)
 	}
 	if r.tok.holding {
 		r.tok.holding, r.tok.inline = false, false

@@ -442,10 +442,21 @@ func (r *Rewriter) run(p []byte) {
 			i = t.scanCDATA(p, i)
 
 		case stRawText:
-			j, end := t.scanRaw(p, i, r.base)
+			lim := n
+			if t.inline { // a held <style>: as a held script body
+				if l := t.bodyStart + r.o.MaxInline + len("</style") + 1 - r.base; l < lim {
+					lim = l
+				}
+			}
+			j, end := t.scanRaw(p[:lim], i, r.base)
 			i = j
 			if end {
+				if t.inline {
+					r.decideStyle(t.ltAbs, false)
+				}
 				t.endTagAt(t.ltAbs)
+			} else if t.inline && i < n { // the held body reached MaxInline
+				r.decideStyle(r.base+i, true)
 			}
 
 		case stScript:

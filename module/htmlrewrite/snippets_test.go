@@ -97,6 +97,10 @@ func liveTrackers(t *testing.T, out string, c Classifier, granted policy.Set) (p
 			if v, ok := attrs["style"]; ok && n.Data != "script" {
 				problems = append(problems, liveCSS(n.Data, "style", v, c, granted)...)
 			}
+			// A style sheet applies only with no type, an empty one or text/css.
+			if n.Data == "style" && n.FirstChild != nil && n.FirstChild.Type == html.TextNode && (typ == "" || strings.EqualFold(typ, "text/css")) {
+				problems = append(problems, liveCSS("style", "text", n.FirstChild.Data, c, granted)...)
+			}
 			if v, ok := attrs["background"]; ok && backgroundElems[n.Data] {
 				problems = append(problems, liveCSS(n.Data, "background", "url("+v+")", c, granted)...)
 			}
@@ -205,13 +209,15 @@ var backgroundElems = map[string]bool{"body": true, "table": true, "thead": true
 
 var (
 	cssEscape = regexp.MustCompile(`\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)`)
-	cssURL    = regexp.MustCompile(`(?i)url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s"']*))`)
+	cssURLRe  = regexp.MustCompile(`(?i)url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s"']*))`)
 	cssSet    = regexp.MustCompile(`(?i)image-set\(([^)]*)\)`)
 	cssString = regexp.MustCompile(`"([^"]*)"|'([^']*)'`)
+	cssImport = regexp.MustCompile(`(?i)@import\s*(?:"([^"]*)"|'([^']*)')`)
 )
 
 // liveCSS lists what a CSS value loads from a service not granted: url()
-// arguments and image-set() strings, after CSS escapes are decoded.
+// arguments, image-set() strings and @import strings, after CSS escapes are
+// decoded.
 func liveCSS(elem, attr, v string, c Classifier, granted policy.Set) (problems []string) {
 	v = cssEscape.ReplaceAllStringFunc(v, func(m string) string {
 		if sm := cssEscape.FindStringSubmatch(m); sm[1] != "" {
@@ -222,8 +228,11 @@ func liveCSS(elem, attr, v string, c Classifier, granted policy.Set) (problems [
 		}
 	})
 	var urls []string
-	for _, m := range cssURL.FindAllStringSubmatch(v, -1) {
+	for _, m := range cssURLRe.FindAllStringSubmatch(v, -1) {
 		urls = append(urls, m[1]+m[2]+m[3])
+	}
+	for _, m := range cssImport.FindAllStringSubmatch(v, -1) {
+		urls = append(urls, m[1]+m[2])
 	}
 	for _, m := range cssSet.FindAllStringSubmatch(v, -1) {
 		for _, q := range cssString.FindAllStringSubmatch(m[1], -1) {
