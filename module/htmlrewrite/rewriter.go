@@ -179,11 +179,12 @@ type Rewriter struct {
 
 	tok tokenizer
 
-	attrs []attr
-	out   []byte // an edited tag
-	dec   []byte // a decoded attribute value
-	css   []byte // a CSS value with its escapes decoded
-	cssAt []int  // the URLs found in it (cssLoads)
+	attrs    []attr
+	out      []byte // an edited tag
+	dec      []byte // a decoded attribute value
+	css      []byte // a CSS value with its escapes decoded
+	cssAt    []int  // the URLs found in it (cssLoads)
+	cssAtBuf [16]int
 
 	memo   catalog.URLMemo // the site's own URLs skip the host lookup
 	memoer urlMemoer       // the Classifier, when it can use memo
@@ -207,10 +208,17 @@ func New(w io.Writer, o *Options) *Rewriter {
 // so that Rewriters can live in a sync.Pool.
 func (r *Rewriter) Reset(w io.Writer, o *Options) {
 	hold, attrs, out, dec, open := r.hold[:0], r.attrs[:0], r.out[:0], r.dec[:0], r.tok.open[:0]
+	css, cssAt := r.css[:0], r.cssAt[:0]
 	if cap(hold) > maxRetained {
 		hold = nil
 	}
-	*r = Rewriter{w: w, hold: hold, attrs: attrs, out: out, dec: dec}
+	if cap(css) > maxRetained {
+		css = nil
+	}
+	if cap(cssAt) > maxRetained/8 {
+		cssAt = nil
+	}
+	*r = Rewriter{w: w, hold: hold, attrs: attrs, out: out, dec: dec, css: css, cssAt: cssAt}
 	r.tok.open = open
 	if r.hold == nil {
 		r.hold = r.holdBuf[:0]
@@ -220,6 +228,9 @@ func (r *Rewriter) Reset(w io.Writer, o *Options) {
 	}
 	if r.dec == nil {
 		r.dec = r.decBuf[:0]
+	}
+	if r.cssAt == nil {
+		r.cssAt = r.cssAtBuf[:0]
 	}
 	if r.tok.open == nil {
 		r.tok.open = r.openBuf[:0]
