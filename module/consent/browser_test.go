@@ -383,11 +383,18 @@ func requestsWith(b *browser.Browser, s string) []string {
 }
 
 // demoWithHeader serves testdata/demo-site from an upstream that adds one
-// response header, with the consent edge on port 1 and, on port 3, the same
-// upstream without the module (the control).
+// response header (withControl).
 func demoWithHeader(t *testing.T, name, value string) *testcaddy.Server {
 	t.Helper()
 	root, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "demo-site"))
+	return withControl(t, root, fmt.Sprintf("header %s %q", name, value))
+}
+
+// withControl serves the folder root from an upstream (with the extra
+// directives), the consent edge in front of it on port 1 and, on port 3,
+// the same upstream without the module (the control).
+func withControl(t *testing.T, root, extra string) *testcaddy.Server {
+	t.Helper()
 	return testcaddy.Start(t, fmt.Sprintf(`
 http://127.0.0.1:{PORT} {
 	consent {
@@ -397,23 +404,22 @@ http://127.0.0.1:{PORT} {
 }
 http://127.0.0.1:{PORT2} {
 	root * %[1]s
-	header %[3]s %[4]q
+	%[3]s
 	file_server
 }
 http://127.0.0.1:{PORT3} {
 	reverse_proxy 127.0.0.1:{PORT2}
 }
-`, root, secret, name, value))
+`, root, secret, extra))
 }
 
 // TestBrowserMarkupLoaders: markup that loads without img, script or iframe
 // — an svg image or feImage through href, an svg script through href,
 // <image>, which HTML makes an <img>, a style attribute's background, a
 // table's legacy background attribute and a <style> element's url() and
-// @import. The control shows Chromium
-// requesting each; through the module none is requested before consent,
-// and after accept-all the images come back in place and everything loads
-// on the next page.
+// @import. The control shows Chromium requesting each; through the module
+// none is requested before consent, and after accept-all the images come
+// back in place and everything loads on the next page.
 func TestBrowserMarkupLoaders(t *testing.T) {
 	dir := t.TempDir()
 	page := `<!DOCTYPE html><html lang="en"><head><title>SVG</title></head><body><h1>Inline SVG</h1>
@@ -430,21 +436,7 @@ func TestBrowserMarkupLoaders(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(page), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	srv := testcaddy.Start(t, fmt.Sprintf(`
-http://127.0.0.1:{PORT} {
-	consent {
-		secret %[2]s
-	}
-	reverse_proxy 127.0.0.1:{PORT2}
-}
-http://127.0.0.1:{PORT2} {
-	root * %[1]s
-	file_server
-}
-http://127.0.0.1:{PORT3} {
-	reverse_proxy 127.0.0.1:{PORT2}
-}
-`, dir, secret))
+	srv := withControl(t, dir, "")
 	// The last three wait for the next page: a script runs once, and a
 	// style sheet's URLs are not restored in place.
 	markers := []string{"SVGIMAGE", "HTMLIMAGE", "FEIMAGE", "CSSBACKGROUND", "TABLEBACKGROUND", "G-SVGSCRIPT", "STYLEIMPORT", "STYLEELEMENT"}
