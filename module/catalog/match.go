@@ -336,12 +336,27 @@ func (c *Catalog) MatchURL(u []byte) *Service {
 	}
 	// The bytes are only read, and only during this call.
 	s := unsafe.String(unsafe.SliceData(u), len(u))
-	// Four vectorised searches beat one byte loop on URLs of typical length.
-	if strings.IndexByte(s, '\\') >= 0 || strings.IndexByte(s, '\n') >= 0 ||
-		strings.IndexByte(s, '\t') >= 0 || strings.IndexByte(s, '\r') >= 0 {
+	if needsRepair(s) {
 		return c.matchURLSlow(s)
 	}
 	return c.matchURL(s)
+}
+
+// needsRepair reports whether s holds what browsers repair before parsing a
+// URL (matchURLSlow). Four vectorised searches beat one byte loop on URLs of
+// typical length.
+func needsRepair(s string) bool {
+	return strings.IndexByte(s, '\\') >= 0 || strings.IndexByte(s, '\n') >= 0 ||
+		strings.IndexByte(s, '\t') >= 0 || strings.IndexByte(s, '\r') >= 0
+}
+
+// matchPath applies the path-only rules, allow first, to the path and query
+// of a URL whose host no rule names.
+func (c *Catalog) matchPath(pathq string) *Service {
+	if c.allow != nil && c.allow.lookupPath(pathq) != nil {
+		return nil
+	}
+	return c.block.lookupPath(pathq)
 }
 
 // A URLMemo lets MatchURLMemo skip the host lookup for URLs of a host that
@@ -372,18 +387,13 @@ func (c *Catalog) MatchURLMemo(u []byte, m *URLMemo) *Service {
 			// browsers repair (tabs, newlines, backslashes) and trimmed
 			// at its end as matchURL would.
 			rest := s[len(f)-1:]
-			if strings.IndexByte(rest, '\\') >= 0 || strings.IndexByte(rest, '\n') >= 0 ||
-				strings.IndexByte(rest, '\t') >= 0 || strings.IndexByte(rest, '\r') >= 0 {
+			if needsRepair(rest) {
 				return c.matchURLSlow(s)
 			}
 			for len(rest) > 0 && rest[len(rest)-1] <= ' ' {
 				rest = rest[:len(rest)-1]
 			}
-			pathq := cutFragment(rest)
-			if c.allow != nil && c.allow.lookupPath(pathq) != nil {
-				return nil
-			}
-			return c.block.lookupPath(pathq)
+			return c.matchPath(cutFragment(rest))
 		}
 	}
 	svc := c.MatchURL(u)
@@ -477,11 +487,7 @@ func (c *Catalog) matchURL(s string) *Service {
 	}
 	if rest == "" && len(s) > 0 && s[0] == '/' {
 		// Root-relative: only path rules can say anything.
-		pathq := cutFragment(s)
-		if c.allow != nil && c.allow.lookupPath(pathq) != nil {
-			return nil
-		}
-		return c.block.lookupPath(pathq)
+		return c.matchPath(cutFragment(s))
 	}
 	// One pass finds the end of the authority, the last '@' and ':' and
 	// whether the host needs normalizing.

@@ -43,7 +43,7 @@ func (r *Rewriter) startTagName() {
 				case top.ns == nsMath && id == tagAnnotationXML: // HTML inside only with an encoding
 					t.elem = id
 				}
-				if t.elem == tagOther && r.o.Classifier != nil && t.tagStart >= r.pend {
+				if t.elem == tagOther && r.mayHold() {
 					t.elem = tagAny
 				}
 				t.holding = t.elem != tagOther
@@ -82,7 +82,7 @@ func (r *Rewriter) htmlStartTag() {
 		}
 	case tagStyle:
 		t.next, t.rawName = stRawText, "style"
-		if r.o.Classifier != nil && t.tagStart >= r.pend {
+		if r.mayHold() {
 			t.elem = tagStyle // held with its body: a url() or @import may load
 		}
 	case tagXmp:
@@ -124,10 +124,17 @@ func (r *Rewriter) htmlStartTag() {
 	case !neverOpen(id):
 		t.last, t.lastLen = t.name, t.nameLen
 	}
-	if t.elem == tagOther && r.o.Classifier != nil && t.tagStart >= r.pend {
+	if t.elem == tagOther && r.mayHold() {
 		t.elem = tagAny // let go at once unless its attributes may load (scanAttrsFast)
 	}
 	t.holding = t.elem != tagOther
+}
+
+// mayHold reports whether the start tag being read can still be held for
+// its attributes: there is a classifier, and none of the tag was written
+// (a tag whose name is longer than maxHeldName is not kept across writes).
+func (r *Rewriter) mayHold() bool {
+	return r.o.Classifier != nil && r.tok.tagStart >= r.pend
 }
 
 // startTagEnd runs after a start tag's '>' at offset end.
@@ -247,9 +254,10 @@ func (r *Rewriter) element(end int) {
 	tag := r.contiguous(t.tagStart, end)
 	// <div> and <a> are the most common elements and almost none of them
 	// loads anything: parse only the tags that can.
+	rocket := false
 	switch elem {
 	case tagDiv:
-		if !hasRocketYouTube(tag) {
+		if rocket = hasRocketYouTube(tag); !rocket {
 			if _, _, _, seen := scanAttrsFast(tag, t.nameEnd-t.tagStart); seen&seenCSS == 0 {
 				return // the only <div> that loads something, but for CSS
 			}
@@ -334,7 +342,7 @@ func (r *Rewriter) element(end int) {
 		// builds the thumbnail and the iframe from data-id and data-src.
 		// Renaming class hides the div from it.
 		loads, kind := uint32(loadsCSS), KindImg
-		if hasRocketYouTube(tag) {
+		if rocket {
 			loads |= 1 << akDataSrc
 		}
 		block, svc, pre, _ := r.classifyAttrs(tag, loads)
@@ -393,6 +401,13 @@ func (r *Rewriter) first(k uint8) *attr {
 	return nil
 }
 
+// The attributes a script loads from, in the order an unknown host is
+// reported from, per namespace.
+var (
+	htmlScriptURLs = []uint8{akSrc, akDataSrc, akDataRocketSrc}
+	svgScriptURLs  = []uint8{akHref, akXlinkHref}
+)
+
 // script handles a complete <script> start tag.
 func (r *Rewriter) script(tag []byte, end int) {
 	// An svg script loads its href (or xlink:href), and type="text/plain"
@@ -400,12 +415,12 @@ func (r *Rewriter) script(tag []byte, end int) {
 	// Near svg or math both kinds are read, in case the namespace is guessed
 	// wrong; only the one it is in counts for unknown hosts.
 	t := &r.tok
-	loads, urls := uint32(loadsScript), [...]uint8{akSrc, akDataSrc, akDataRocketSrc}
+	loads, urls := uint32(loadsScript), htmlScriptURLs
 	if len(t.open) > 0 {
 		loads |= loadsSVG
 	}
 	if t.opens && t.opening.ns == nsSVG {
-		urls = [...]uint8{akHref, akXlinkHref, akOther}
+		urls = svgScriptURLs
 	}
 	block, svc, pre, known := r.classifyAttrs(tag, loads)
 	if pre {
@@ -417,7 +432,7 @@ func (r *Rewriter) script(tag []byte, end int) {
 	}
 	if r.o.UnknownScript != nil && !known {
 		for _, k := range urls {
-			if a := r.first(k); k != akOther && a != nil && a.ve > a.vs {
+			if a := r.first(k); a != nil && a.ve > a.vs {
 				r.o.UnknownScript(&r.page, r.unescape(tag[a.vs:a.ve]))
 				break
 			}
@@ -567,17 +582,14 @@ func (r *Rewriter) decideStyle(bodyEnd int, overflow bool) {
 	} else {
 		r.cssAt = cssLoads(r.cssAt[:0], body)
 		for k := 0; k < len(r.cssAt); k += 2 {
-			if s := r.classifyURL(body[r.cssAt[k]:r.cssAt[k+1]]); s != nil {
+			s := r.classifyURL(body[r.cssAt[k]:r.cssAt[k+1]])
+			if s != nil {
 				r.found(s)
-				if !r.o.Granted.Has(s.Category) {
-					if blocker == nil {
-						blocker = s
-					}
-				} else {
-					r.cssAt[k] = -1 // granted: stays
-				}
-			} else {
-				r.cssAt[k] = -1
+			}
+			if s == nil || r.o.Granted.Has(s.Category) {
+				r.cssAt[k] = -1 // stays as it is
+			} else if blocker == nil {
+				blocker = s
 			}
 		}
 	}
@@ -587,10 +599,11 @@ func (r *Rewriter) decideStyle(bodyEnd int, overflow bool) {
 		}
 		return
 	}
-	r.found(blocker)
 	r.attrs, _ = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0])
 	if whole || overflow { // past the cap, the rest of the sheet was not read
-		r.page.Overflows += b2i(overflow)
+		if overflow {
+			r.page.Overflows++
+		}
 		r.neutralise(tag, t.bodyStart, blocker, blocker.Category, 1<<akType, KindLink, asScript)
 		return
 	}
@@ -748,11 +761,4 @@ func appendEscaped[T string | []byte](dst []byte, s T) []byte {
 		start = i + 1
 	}
 	return append(dst, s[start:]...)
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

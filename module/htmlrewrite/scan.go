@@ -314,7 +314,7 @@ func (r *Rewriter) run(p []byte) {
 				// as its attributes show it has not.
 				t.next, t.elem, t.opens, t.holding = stData, tagOther, false, false
 				t.last, t.lastLen = t.name, nl
-				if r.o.Classifier != nil && t.tagStart >= r.pend {
+				if r.mayHold() {
 					t.elem, t.holding = tagAny, true
 					if t.id == tagA {
 						t.elem = tagA
