@@ -40,7 +40,7 @@ type exchange struct {
 type exchangeKey struct{}
 
 // ServeHTTP answers the consent endpoints and rewrites everything else.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) (err error) {
 	ex := h.readExchange(r)
 	if repl, ok := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer); ok {
 		repl.Set("http.consent.categories", ex.granted.String())
@@ -53,9 +53,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 	if h.UpstreamIPTruncate != nil {
 		h.truncator.UpstreamRequest(r)
 	}
-	bypass := h.bypassed(r.URL.Path)
-	if !bypass && acceptsHTML(r.Header) && (r.Method == http.MethodGet || r.Method == http.MethodPost || r.Method == http.MethodHead) {
-		h.prepareRequest(r, ex)
+	bypass := h.bypassed(r)
+	if !bypass && (r.Method == http.MethodGet || r.Method == http.MethodPost || r.Method == http.MethodHead) {
+		switch {
+		case acceptsHTML(r.Header):
+			h.prepareRequest(r, ex)
+		case mayRender(r.Header):
+			// Not a browser navigation, but the answer may still be a page we
+			// rewrite (curl sends */*): ask for it uncompressed too, so a
+			// visitor cannot push pages through the decoder at will.
+			r.Header.Set("Accept-Encoding", "identity")
+		}
 	}
 	rw := &responseWriter{
 		ResponseWriterWrapper: &caddyhttp.ResponseWriterWrapper{ResponseWriter: w},
@@ -64,6 +72,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 		ex:                    ex,
 		bypass:                bypass,
 	}
+	// A handler below may panic: reverse_proxy aborts a body cut mid-stream
+	// with panic(http.ErrAbortHandler). The response's clean-up must run then
+	// too, or a decoding goroutine outlives the response and writes into it.
+	defer func() {
+		if v := recover(); v != nil {
+			if rw.recovered(v) {
+				err = nil
+				return
+			}
+			panic(v)
+		}
+	}()
 	if err := next.ServeHTTP(rw, r); err != nil {
 		if !rw.decided {
 			// Nothing reached the client: leave the error to handle_errors
@@ -96,6 +116,19 @@ func (h *Handler) gpc() bool { return h.GPC == nil || *h.GPC }
 func acceptsHTML(hdr http.Header) bool {
 	a := hdr.Get("Accept")
 	return a == "" || strings.Contains(a, "text/html")
+}
+
+// mayRender reports whether the response could be shown as a page. Browsers
+// name a subresource's destination (Fetch §3.2, Sec-Fetch-Dest); a script,
+// style or image request keeps its Accept-Encoding, so static files stay
+// compressed end to end.
+func mayRender(hdr http.Header) bool {
+	switch hdr.Get("Sec-Fetch-Dest") {
+	case "script", "style", "image", "font", "audio", "video", "track", "manifest",
+		"worker", "sharedworker", "serviceworker", "audioworklet", "paintworklet", "xslt", "json":
+		return false
+	}
+	return true
 }
 
 // prepareRequest shapes a request whose response we may rewrite.

@@ -268,13 +268,45 @@ func (w *responseWriter) close() error {
 	}
 	w.h.drift(w.h.inv.ObservePage(w.req.Host, w.rw.Page().Found, w.ex.unknownHosts, time.Now()))
 	w.h.metrics.page(w.rw.Page(), w.n)
-	w.rw.Reset(nil, nil)
-	rewriterPool.Put(w.rw)
-	w.rw = nil
-	w.bw.Reset(nil)
-	spanBufferPool.Put(w.bw)
-	w.bw = nil
+	w.release()
 	return err
+}
+
+// recovered cleans up after a panic below the handler, and reports whether
+// the response may still end normally. Only one panic ends normally: the
+// abort reverse_proxy raises because our own decoder refused a body that
+// stopped decoding; the page then ends where the corruption started, with
+// the banner, as a corrupt body ends in a browser. Every other panic (a cut
+// upstream body, a client gone) leaves nothing running and goes on up.
+func (w *responseWriter) recovered(v any) bool {
+	if w.dec == nil {
+		w.release()
+		return false
+	}
+	if v == http.ErrAbortHandler && w.dec.failed.Load() {
+		_ = w.close()
+		return true
+	}
+	w.dec.abort()
+	w.dec = nil
+	w.release()
+	return false
+}
+
+// release returns the rewriter and span buffer of an abandoned response to
+// their pools without writing anything.
+func (w *responseWriter) release() {
+	if w.rw != nil {
+		w.rw.Reset(nil, nil)
+		rewriterPool.Put(w.rw)
+		w.rw = nil
+	}
+	if w.bw != nil {
+		w.bw.Reset(nil)
+		spanBufferPool.Put(w.bw)
+		w.bw = nil
+	}
+	w.rewrite = false
 }
 
 // rewritable reports why a response must pass untouched, or passNone.
