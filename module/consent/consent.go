@@ -393,8 +393,10 @@ func (h *Handler) bypassed(p string) bool {
 		if ok, _ := path.Match(g, p); ok {
 			return true
 		}
-		// "/wp-admin/*" also covers deeper paths such as /wp-admin/css/x.css.
-		if strings.HasSuffix(g, "/*") && strings.HasPrefix(p, g[:len(g)-1]) {
+		// A trailing * is a prefix match, as in Caddy's path matcher:
+		// "/wp-admin/*" covers /wp-admin/css/x.css and "/user*" covers
+		// /user/login, where path.Match's * stops at a slash.
+		if strings.HasSuffix(g, "*") && strings.HasPrefix(p, g[:len(g)-1]) {
 			return true
 		}
 	}

@@ -46,14 +46,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 		repl.Set("http.consent.categories", ex.granted.String())
 	}
 	caddyhttp.SetVar(r.Context(), grantedVarKey, ex.granted)
-	if p := r.URL.Path; p == h.Path || strings.HasPrefix(p, h.Path+"/") {
-		return h.serveEndpoint(w, r, ex)
+	// A site-wide rewrite runs before consent in the Caddyfile's order (a
+	// front-controller try_files sends every missing path to /index.php), so
+	// endpoints and bypass paths are also looked up as the visitor asked.
+	for _, p := range []string{r.URL.Path, ex.path} {
+		if p == h.Path || strings.HasPrefix(p, h.Path+"/") {
+			return h.serveEndpoint(w, r, ex, p)
+		}
 	}
 	h.firewallRequest(r, ex)
 	if h.UpstreamIPTruncate != nil {
 		h.truncator.UpstreamRequest(r)
 	}
-	bypass := h.bypassed(r.URL.Path)
+	bypass := h.bypassed(r.URL.Path) || h.bypassed(ex.path)
 	if !bypass && acceptsHTML(r.Header) && (r.Method == http.MethodGet || r.Method == http.MethodPost || r.Method == http.MethodHead) {
 		h.prepareRequest(r, ex)
 	}
