@@ -625,3 +625,29 @@ func drupalSessionID(cookie string) string {
 
 // sqlString escapes s for a single-quoted SQL literal.
 func sqlString(s string) string { return strings.ReplaceAll(s, "'", "''") }
+
+// drupal-setup.sh unpacks only the tarball it pins: another file under the
+// same name stops it before anything is unpacked or installed.
+func TestDrupalSetupRefusesAnotherTarball(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Fatal("drupal-setup.sh needs root: run `make e2e`")
+	}
+	src, dir := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(src, "drupal-7.101-pressflow.tar.gz"), []byte("not the pinned tarball"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", "drupal-setup.sh")
+	cmd.Env = append(os.Environ(), "CONSENT_DRUPAL_SRC="+src, "CONSENT_E2E_DRUPAL_DIR="+dir)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("drupal-setup.sh accepted a tarball that is not the pinned one:\n%s", out)
+	}
+	if !strings.Contains(string(out), "sha256") {
+		t.Errorf("drupal-setup.sh failed, but not on the checksum:\n%s", out)
+	}
+	for _, p := range []string{"drupal-7.101", ".unpack", "php-fpm.pid", "state.env"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+			t.Errorf("after refusing the tarball, %s exists", p)
+		}
+	}
+}
