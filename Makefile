@@ -36,13 +36,15 @@ vet:
 unit:
 	$(GO) test -race -timeout 30m $(PKGS)
 
-# A real WordPress from Debian (mariadb, php-fpm) behind the module, driven by
-# headless Chromium. setup.sh is idempotent and starts private daemons (no
-# systemd); teardown always runs and the recipe keeps the test's exit status.
+# A real WordPress from Debian (mariadb, php-fpm) and a real Drupal 7 from
+# ../shared/drupal (SQLite, php-fpm) behind the module, driven by headless
+# Chromium. The setup scripts are idempotent and start private daemons (no
+# systemd); teardown (both sites) always runs and the recipe keeps the test's
+# exit status.
 E2E_TIMEOUT ?= 10m
 
 e2e: deps-apt
-	@$(SUDO) bash e2e/setup.sh || { $(SUDO) bash e2e/teardown.sh; exit 1; }; \
+	@{ $(SUDO) bash e2e/setup.sh && $(SUDO) bash e2e/drupal-setup.sh; } || { $(SUDO) bash e2e/teardown.sh; exit 1; }; \
 	status=0; \
 	$(SUDO) env "PATH=$$PATH" $(GO) test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) ./e2e/ || status=$$?; \
 	$(SUDO) bash e2e/teardown.sh; \

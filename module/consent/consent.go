@@ -9,7 +9,6 @@ package consent
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"path"
 	"strings"
@@ -394,21 +393,23 @@ func (h *Handler) Validate() error {
 // so a path with dot segments, an encoded slash or a backslash is never
 // bypassed (it is rewritten, which fails safe), and the rest is matched
 // cleaned of repeated slashes.
-func (h *Handler) bypassed(r *http.Request) bool {
-	p := r.URL.Path
-	if hasDotSegment(p) || strings.IndexByte(p, '\\') >= 0 || r.URL.RawPath != "" && ambiguousEscapes(r.URL.RawPath) {
+func (h *Handler) bypassed(u *url.URL) bool {
+	p := u.Path
+	if hasDotSegment(p) || strings.IndexByte(p, '\\') >= 0 || u.RawPath != "" && ambiguousEscapes(u.RawPath) {
 		return false
 	}
 	p = path.Clean(p)
-	if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
+	if strings.HasSuffix(u.Path, "/") && p != "/" {
 		p += "/"
 	}
 	for _, g := range h.bypass {
 		if ok, _ := path.Match(g, p); ok {
 			return true
 		}
-		// "/wp-admin/*" also covers deeper paths such as /wp-admin/css/x.css.
-		if strings.HasSuffix(g, "/*") && strings.HasPrefix(p, g[:len(g)-1]) {
+		// A trailing * is a prefix match, as in Caddy's path matcher:
+		// "/wp-admin/*" covers /wp-admin/css/x.css and "/user*" covers
+		// /user/login, where path.Match's * stops at a slash.
+		if strings.HasSuffix(g, "*") && strings.HasPrefix(p, g[:len(g)-1]) {
 			return true
 		}
 	}

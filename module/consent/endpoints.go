@@ -20,9 +20,10 @@ import (
 // maxFormBytes bounds a consent post: a handful of short fields.
 const maxFormBytes = 4 << 10
 
-// serveEndpoint answers the requests under h.Path (DESIGN §5).
-func (h *Handler) serveEndpoint(w http.ResponseWriter, r *http.Request, ex *exchange) error {
-	rest := strings.TrimPrefix(r.URL.Path, h.Path)
+// serveEndpoint answers the requests under h.Path (DESIGN §5); p is the
+// request's path under it.
+func (h *Handler) serveEndpoint(w http.ResponseWriter, r *http.Request, ex *exchange, p string) error {
+	rest := strings.TrimPrefix(p, h.Path)
 	switch {
 	case rest == "" || rest == "/":
 		if r.Method != http.MethodPost {
@@ -38,7 +39,7 @@ func (h *Handler) serveEndpoint(w http.ResponseWriter, r *http.Request, ex *exch
 	case strings.HasPrefix(rest, "/assets/"):
 		return h.serveAsset(w, r, strings.TrimPrefix(rest, "/assets/"))
 	}
-	return caddyhttp.Error(http.StatusNotFound, fmt.Errorf("no consent endpoint %s", r.URL.Path))
+	return caddyhttp.Error(http.StatusNotFound, fmt.Errorf("no consent endpoint %s", p))
 }
 
 func methodNotAllowed(w http.ResponseWriter, allow, why string) error {
