@@ -244,7 +244,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if err != nil {
 		return err
 	}
-	h.cookies = firewall.WithNecessary(h.catalog, h.CookieName)
+	h.cookies = firewall.WithNecessary(h.catalog, h.CookieName, "__Host-"+h.CookieName)
 	h.codec, err = policy.NewCodec(secret, h.CookieName, time.Duration(h.MaxAge))
 	if err != nil {
 		return fmt.Errorf("consent cookie: %v", err)

@@ -80,11 +80,12 @@ func (h *Handler) serveDecision(w http.ResponseWriter, r *http.Request, ex *exch
 	if err != nil {
 		return caddyhttp.Error(http.StatusBadRequest, err)
 	}
+	// Every decision gets a consent ID of its own: a copy planted by a
+	// sibling subdomain must not hand its ID to the visitor's record
+	// (security audit L1).
 	st := ex.state
-	if !ex.decided || st.ID == "" {
-		if st.ID, err = policy.NewID(); err != nil {
-			return caddyhttp.Error(http.StatusInternalServerError, err)
-		}
+	if st.ID, err = policy.NewID(); err != nil {
+		return caddyhttp.Error(http.StatusInternalServerError, err)
 	}
 	st.Granted = granted
 	st.Version = h.version(r)
@@ -95,6 +96,10 @@ func (h *Handler) serveDecision(w http.ResponseWriter, r *http.Request, ex *exch
 		return caddyhttp.Error(http.StatusInternalServerError, errors.New("encoding the consent cookie"))
 	}
 	http.SetCookie(w, ck)
+	if ck.Name != h.CookieName && len(r.CookiesNamed(h.CookieName)) > 0 {
+		// On HTTPS the choice moved to the __Host- name: forget the old one.
+		http.SetCookie(w, h.codec.Clear(false))
+	}
 	ret := policy.SafeReturn(r.PostForm.Get("return"))
 	h.record(r, st, action, ret)
 	h.metrics.decisions.WithLabelValues(action).Inc()
