@@ -107,6 +107,11 @@ func TestMatchURL(t *testing.T) {
 		{"https://www.google.com/js/gweb/analytics/autotrack.js", "universal-analytics"},
 		{"https://tt.omtrdc.net/m2/x/mbox/json", "adobe-target"},
 		{"https://example.sc.omtrdc.net/b/ss/x/1/H.27.5--NS/0", "adobe-analytics"},
+		// Cloudflare's own paths: the challenge is necessary, Zaraz runs tags.
+		{"/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1", "cloudflare"},
+		{"/cdn-cgi/zaraz/s.js?z=x", "cloudflare-zaraz"},
+		{"https://www.example.no/cdn-cgi/zaraz/t", "cloudflare-zaraz"},
+		{"/_Incapsula_Resource?SWJIYLWA=x", "imperva-incapsula"},
 		// Nothing to say about these.
 		{"/wp-content/themes/twentytwentyfour/style.css", ""},
 		{"js/app.js", ""},
