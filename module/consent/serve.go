@@ -98,6 +98,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 		if !rw.decided {
 			// Nothing reached the client: leave the error to handle_errors
 			// instead of turning it into a 200 (replace-response PR #21).
+			// Whatever headers the handler set go out with the error page,
+			// so its cookies pass the firewall first (found by fuzzing).
+			h.dropResponseCookies(w.Header(), ex)
 			return err
 		}
 		_ = rw.close()
