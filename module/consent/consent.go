@@ -269,10 +269,12 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 // startInventory loads what earlier runs and other instances sharing the
 // storage have seen, and flushes what this one sees every minute.
 func (h *Handler) startInventory(ctx caddy.Context) error {
-	logger := h.logger
-	h.inv = inventory.New(h.catalog, inventory.Options{OnError: func(err error) {
-		logger.Warn("flushing the cookie inventory to storage", zap.Error(err))
-	}})
+	every := inventoryFlushEvery()
+	report := &storageReport{logger: h.logger, every: every}
+	if every <= 0 {
+		report.every = inventory.DefaultFlushEvery
+	}
+	h.inv = inventory.New(h.catalog, inventory.Options{OnError: report.failure, OnRecover: report.recovered})
 	st := storage(ctx)
 	if st == nil {
 		return nil
@@ -285,7 +287,7 @@ func (h *Handler) startInventory(ctx caddy.Context) error {
 	h.stopInv, h.invDone = cancel, make(chan struct{})
 	go func() {
 		defer close(h.invDone)
-		_ = h.inv.Run(runCtx, st, 0)
+		_ = h.inv.Run(runCtx, st, every)
 	}()
 	return nil
 }
