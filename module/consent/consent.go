@@ -132,7 +132,7 @@ type Handler struct {
 	offeredCat  []policy.Category
 	bypass      []string
 	codec       *policy.Codec
-	sites       siteHosts // the server's site addresses, which key the inventory
+	sites       siteHosts       // the server's site addresses, which key the inventory
 	truncator   iplog.Truncator // upstream_ip_truncate
 	recordTrunc iplog.Truncator // consent records: never a full address
 	logger      *zap.Logger
