@@ -20,7 +20,12 @@ import (
 // decoder turns a compressed upstream body back into HTML for the rewriter.
 // We ask upstreams for identity encoding, so this is the exception: a backend
 // that compresses anyway. Decompressors pull from a reader while the response
-// pushes writes, so one goroutine per such response bridges them with a pipe.
+// pushes writes, so one goroutine per such response bridges them (feed).
+//
+// The hand-off is synchronous: Write returns only when the goroutine has
+// taken every byte and is waiting for more, so the client's writer is never
+// used by two goroutines at once (reverse_proxy reads the response headers
+// for trailers after its last Write; encode sets them on its first).
 //
 // The goroutine is the one thing of a response that can outlive its handler,
 // so its life is bounded on every path: Close ends it after the last byte,
@@ -28,14 +33,17 @@ import (
 // panic(http.ErrAbortHandler)), and it writes nothing once aborted, because
 // net/http's response is gone when the handler has returned.
 type decoder struct {
-	pw      *io.PipeWriter
-	done    chan struct{}
-	mu      sync.Mutex // serialises the rewriter between the decoding goroutine and Flush
-	w       *responseWriter
-	enc     string
-	aborted atomic.Bool // the handler is ending without a clean close: write nothing more
-	failed  atomic.Bool // the body stopped decoding (corrupt); err says why
-	err     error       // decoding error, set before done closes
+	in   chan []byte   // compressed bytes, handler → goroutine; closed at the end
+	idle chan struct{} // the goroutine took everything and waits for more
+	// finished: in is closed (handler goroutine only).
+	finished bool
+	done     chan struct{}
+	mu       sync.Mutex // serialises the rewriter between the decoding goroutine and Flush
+	w        *responseWriter
+	enc      string
+	aborted  atomic.Bool // the handler is ending without a clean close: write nothing more
+	failed   atomic.Bool // the body stopped decoding (corrupt); err says why
+	err      error       // decoding error, set before done closes
 	// writeErr is the client side's error, set by the decoding goroutine.
 	writeErr error
 }
@@ -95,15 +103,45 @@ const (
 )
 
 func (d *decoder) start() {
-	r, w := io.Pipe()
-	d.pw = w
-	d.done = make(chan struct{})
-	go d.run(r)
+	d.in, d.idle, d.done = make(chan []byte), make(chan struct{}), make(chan struct{})
+	go d.run(&feed{d: d})
+	d.waitIdle()
 }
 
-func (d *decoder) run(pr *io.PipeReader) {
+// waitIdle waits until the goroutine wants more input or has ended.
+func (d *decoder) waitIdle() {
+	select {
+	case <-d.idle:
+	case <-d.done:
+	}
+}
+
+// feed is the goroutine's side of the hand-off: the decompressor's source.
+type feed struct {
+	d   *decoder
+	cur []byte
+}
+
+func (f *feed) Read(p []byte) (int, error) {
+	for len(f.cur) == 0 {
+		f.d.idle <- struct{}{}
+		b, ok := <-f.d.in
+		if !ok {
+			if f.d.aborted.Load() {
+				return 0, errAborted
+			}
+			return 0, io.EOF
+		}
+		f.cur = b
+	}
+	n := copy(p, f.cur)
+	f.cur = f.cur[n:]
+	return n, nil
+}
+
+func (d *decoder) run(src0 io.Reader) {
 	defer close(d.done)
-	src, err := d.reader(pr)
+	src, err := d.reader(src0)
 	if err == nil {
 		bp := copyBufPool.Get().(*[]byte)
 		_, err = io.CopyBuffer(lockedWriter{d}, src, *bp)
@@ -113,23 +151,16 @@ func (d *decoder) run(pr *io.PipeReader) {
 		}
 	}
 	switch {
-	case err == nil:
-		pr.Close()
-	case d.aborted.Load() || errors.Is(err, errAborted):
-		// The response is being abandoned; the handler waits for us.
-		pr.CloseWithError(errAborted)
+	case err == nil, d.aborted.Load() || errors.Is(err, errAborted):
+		// Done, or abandoned: the handler waits for us.
 	case d.writeErr != nil:
 		// The client is gone: the upstream's next write fails with its
 		// error, as it would without us.
-		pr.CloseWithError(d.writeErr)
 	default:
 		d.err = err
 		d.failed.Store(true)
 		d.w.h.logger.Warn("upstream body stopped decoding; the page ends where the corruption starts, as it would in a browser",
 			zap.String("encoding", d.enc), zap.String("uri", d.w.req.RequestURI), zap.Error(err))
-		// The next upstream write fails, so the copy stops instead of
-		// pushing the rest of a body nobody can read through the pipe.
-		pr.CloseWithError(errUndecodable)
 	}
 }
 
@@ -163,10 +194,31 @@ func (d *decoder) reader(pr io.Reader) (io.Reader, error) {
 // error it fails, so reverse_proxy stops copying; the handler then ends the
 // page cleanly (see responseWriter.recovered).
 func (d *decoder) Write(p []byte) (int, error) {
-	if d.pw == nil {
+	if d.in == nil {
 		d.start()
 	}
-	return d.pw.Write(p)
+	select {
+	case d.in <- p:
+		d.waitIdle()
+		// The goroutine may have ended while taking p.
+		select {
+		case <-d.done:
+		default:
+			return len(p), nil
+		}
+	case <-d.done:
+	}
+	// It ended before taking everything: the body stopped decoding (the
+	// copy stops instead of pushing the rest of a body nobody can read), or
+	// the client is gone. A stream that ended cleanly takes no more bytes
+	// either: trailing garbage after a complete gzip member.
+	switch {
+	case d.writeErr != nil:
+		return 0, d.writeErr
+	case d.failed.Load():
+		return 0, errUndecodable
+	}
+	return len(p), nil
 }
 
 // Flush emits what the rewriter holds of the bytes decoded so far and flushes
@@ -188,23 +240,38 @@ func (d *decoder) Flush() error {
 
 // Close ends the compressed stream and waits until every decoded byte is out.
 func (d *decoder) Close() error {
-	if d.pw == nil {
+	if d.in == nil {
 		return nil
 	}
-	d.pw.Close()
-	<-d.done
+	d.finish()
 	return nil
+}
+
+// finish closes the input and waits for the goroutine, answering its last
+// requests for more.
+func (d *decoder) finish() {
+	if d.finished {
+		return
+	}
+	d.finished = true
+	close(d.in)
+	for {
+		select {
+		case <-d.idle:
+		case <-d.done:
+			return
+		}
+	}
 }
 
 // abort ends the decoding goroutine without writing anything more, and waits
 // for it: after this the response may end without a trace of us.
 func (d *decoder) abort() {
 	d.aborted.Store(true)
-	if d.pw == nil {
+	if d.in == nil {
 		return
 	}
-	d.pw.CloseWithError(errAborted)
-	<-d.done
+	d.finish()
 }
 
 type lockedWriter struct{ d *decoder }
