@@ -96,7 +96,7 @@ func (h *Handler) serveDecision(w http.ResponseWriter, r *http.Request, ex *exch
 	http.SetCookie(w, ck)
 	ret := policy.SafeReturn(r.PostForm.Get("return"))
 	h.record(r, st, action, ret)
-	h.metrics.decisions.WithLabelValues(action).Inc()
+	h.metrics.decision(r, action)
 	h.expireWithdrawn(w.Header(), r, granted)
 
 	w.Header().Set("Cache-Control", "no-store")
@@ -210,6 +210,7 @@ func (h *Handler) record(r *http.Request, st policy.State, action, page string) 
 		names[i] = c.String()
 	}
 	h.records.Info("consent",
+		zap.String("site", recordSite(r.Host)),
 		zap.String("consent_id", st.ID),
 		zap.String("policy_version", st.Version),
 		zap.Strings("granted", names),
@@ -220,6 +221,16 @@ func (h *Handler) record(r *http.Request, st policy.State, action, page string) 
 		zap.Bool("gpc", st.Signals.GPC),
 		zap.Bool("dnt", st.Signals.DNT),
 	)
+}
+
+// recordSite is the host a decision was made on, as the visitor's browser
+// named it (lower case, without port), bounded in length.
+func recordSite(host string) string {
+	host = strings.ToLower(hostOnly(host))
+	if len(host) > 253 {
+		host = host[:253]
+	}
+	return host
 }
 
 // uaFamily keeps only the browser family of a user agent: enough to spot a

@@ -141,6 +141,9 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 		Classifier: h.catalog,
 		Granted:    ex.granted,
 		Banner: func(p *htmlrewrite.Page) []byte {
+			if !ex.decided {
+				h.metrics.banner(ex.r) // the first layer: an impression, for consent rates
+			}
 			v := h.view(ex.r, ex, p.Found, p.Lang)
 			return h.rendered.get(v, "", func() []byte { return banner.Render(v) })
 		},
