@@ -239,6 +239,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if err != nil {
 		return fmt.Errorf("loading catalog: %v", err)
 	}
+	h.warnUngrantable()
 
 	secret, err := h.loadSecret(ctx)
 	if err != nil {
