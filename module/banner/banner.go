@@ -318,7 +318,8 @@ func (v *View) services(w *asciihtml.Writer, c policy.Category) {
 			w.Raw(`<tr><td>`)
 			w.TagText("code", "", p)
 			w.Raw(`<td>`)
-			w.Esc(FormatLifetime(v.lang(), ck.Lifetime))
+			// As the declaration states it: what a browser keeps.
+			w.Esc(FormatLifetime(v.lang(), catalog.KeptFor(ck.Lifetime)))
 		}
 		if rows > 0 {
 			w.Raw(`</table>`)

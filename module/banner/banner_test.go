@@ -294,7 +294,7 @@ func TestRenderCategories(t *testing.T) {
 	}{
 		{0, []string{"WordPress", "This website", "wordpress_logged_in_*", "Until you close the browser"}, []string{"Google"}},
 		{1, []string{"Meta Pixel", "Meta Platforms Ireland Limited", "_fbp", "3 months", "YouTube", "VISITOR_INFO1_LIVE", "6 months"}, []string{"Analytics"}},
-		{2, []string{"Google Analytics", "Google Ireland Limited", "Counts visits", "_ga_*", "2 years", "_gid", "24 hours"}, []string{"Polylang"}},
+		{2, []string{"Google Analytics", "Google Ireland Limited", "Counts visits", "_ga_*", "13 months", "_gid", "24 hours"}, []string{"Polylang", "2 years"}},
 	}
 	for _, w := range wantIn {
 		txt := items[w.item].text

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"github.com/samtykke/caddy-consent/internal/asciihtml"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -75,7 +74,7 @@ func declare(site Site, cat *catalog.Catalog) *declaration {
 		}
 		lifetime := "session"
 		if c.MaxAge > 0 {
-			lifetime = lifetimeString(c.MaxAge)
+			lifetime = catalog.LifetimeOf(c.MaxAge)
 		}
 		if row == nil {
 			// The upstream set it, so it is the site's own, first party.
@@ -115,7 +114,7 @@ func declare(site Site, cat *catalog.Catalog) *declaration {
 			listed[p] = true
 			d.cookies[row.Category] = append(d.cookies[row.Category], declCookie{
 				name: row.Pattern, provider: row.Provider, purpose: row.Purpose, service: svc.ID,
-				lifetime: capLifetime(row.Lifetime), thirdParty: row.ThirdParty,
+				lifetime: catalog.KeptFor(row.Lifetime), thirdParty: row.ThirdParty,
 			})
 		}
 		d.services[svc.Category] = append(d.services[svc.Category], ds)
@@ -134,37 +133,6 @@ func declare(site Site, cat *catalog.Catalog) *declaration {
 	}
 	slices.SortFunc(d.unclassified, byName)
 	return d
-}
-
-// capLifetime states a catalog lifetime the way a browser keeps it: at most
-// 400 days (MaxLifetime), as observed lifetimes are.
-func capLifetime(l string) string {
-	if d, ok := catalog.ParseLifetime(l); ok && d > MaxLifetime {
-		return lifetimeString(int64(MaxLifetime / time.Second))
-	}
-	return l
-}
-
-// lifetimeString writes seconds in the catalog's lifetime form, in the largest
-// unit that states it within 5 % ("2y", "13mo", "14d", "30m"), so that the
-// seconds of jitter an Expires date carries disappear.
-func lifetimeString(secs int64) string {
-	units := []struct {
-		secs int64
-		unit string
-	}{
-		{365 * 86400, "y"}, {730 * 3600, "mo"}, {86400, "d"}, {3600, "h"}, {60, "m"},
-	}
-	for _, u := range units {
-		if secs < u.secs {
-			continue
-		}
-		n := (secs + u.secs/2) / u.secs
-		if diff := secs - n*u.secs; diff*20 <= secs && -diff*20 <= secs {
-			return strconv.FormatInt(n, 10) + u.unit
-		}
-	}
-	return strconv.FormatInt(max(1, (secs+30)/60), 10) + "m"
 }
 
 // text returns a translation and the language it is written in. Every key

@@ -366,31 +366,3 @@ func TestDeclarationJSON(t *testing.T) {
 		t.Errorf("empty declaration holds null: %s", empty)
 	}
 }
-
-func TestLifetimeString(t *testing.T) {
-	tests := []struct {
-		secs int64
-		want string
-	}{
-		{63072000, "2y"},
-		{63072000 - 5, "2y"}, // Expires jitter
-		{400 * 86400, "13mo"},
-		{90 * 86400, "3mo"},
-		{14 * 86400, "14d"},
-		{86400, "1d"},
-		{3600, "1h"},
-		{1800, "30m"},
-		{59, "1m"},
-		{1, "1m"},
-		{100 * 3600, "4d"},
-	}
-	for _, tt := range tests {
-		got := lifetimeString(tt.secs)
-		if got != tt.want {
-			t.Errorf("lifetimeString(%d) = %q, want %q", tt.secs, got, tt.want)
-		}
-		if _, ok := catalog.ParseLifetime(got); !ok {
-			t.Errorf("lifetimeString(%d) = %q is not a catalog lifetime", tt.secs, got)
-		}
-	}
-}
