@@ -21,9 +21,14 @@ import (
 
 // View is what one rendering of the banner needs to know.
 type View struct {
-	Lang       string            // banner language, from Negotiate; an unknown one renders English
-	Categories []policy.Category // optional categories offered, in this order
-	Granted    policy.Set        // what the visitor granted; shown only when Decided
+	Lang string // banner language, from Negotiate; an unknown one renders English
+	// SettingsLang makes the settings link name Lang: set when the page's
+	// language differs from what the browser's Accept-Language alone picks,
+	// which is all the settings page would otherwise have to go on (a link
+	// that needs no parameter keeps the banner small).
+	SettingsLang bool
+	Categories   []policy.Category // optional categories offered, in this order
+	Granted      policy.Set        // what the visitor granted; shown only when Decided
 	// Decided is set once the visitor has made a choice: Render then shows only
 	// the small control that reopens the settings (the form stays in the page,
 	// hidden, for the script to open in place).
@@ -78,13 +83,21 @@ func (v *View) endpoint() string {
 	return "/_consent"
 }
 
-// settingsURL is the no-JavaScript way to the settings layer.
+// settingsURL is the no-JavaScript way to the settings layer. With
+// SettingsLang it carries the banner's language, so the settings page speaks
+// the language of the page it came from.
 func (v *View) settingsURL() string {
-	u := v.endpoint() + "/settings"
+	q := url.Values{}
 	if asciihtml.SitePath(v.Return) {
-		u += "?return=" + url.QueryEscape(v.Return)
+		q.Set("return", v.Return)
 	}
-	return u
+	if v.SettingsLang {
+		q.Set("lang", v.lang())
+	}
+	if len(q) == 0 {
+		return v.endpoint() + "/settings"
+	}
+	return v.endpoint() + "/settings?" + q.Encode()
 }
 
 // barStyle is the banner's critical style, inline so that the banner is a fixed

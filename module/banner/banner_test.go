@@ -554,6 +554,18 @@ func TestRenderUnsafeURLs(t *testing.T) {
 	}
 }
 
+// A banner whose page language is not what Accept-Language alone picks
+// sends the settings page its language.
+func TestSettingsLinkLanguage(t *testing.T) {
+	v := fixture("sv")
+	v.SettingsLang = true
+	for _, s := range byAction(parse(t, Render(v)), "settings") {
+		if s.attrs["href"] != "/_consent/settings?lang=sv&return=%2Fkonserter%3Fside%3D2" {
+			t.Errorf("settings link %q does not name sv", s.attrs["href"])
+		}
+	}
+}
+
 func TestSettingsPage(t *testing.T) {
 	v := fixture("nb")
 	v.Decided, v.Granted = true, policy.SetOf(policy.Preferences)

@@ -239,19 +239,20 @@ func (c *Catalog) With(r Rules) (*Catalog, error) {
 		if ck := byPattern[rule.Glob]; ck != nil {
 			ck.Category, ck.CategoryName, ck.Custom = rule.Category, rule.Category.String(), true
 			if purpose != "" {
-				ck.Purpose = purpose
+				ck.Purpose, ck.OperatorPurpose = purpose, true
 			}
 			continue
 		}
-		if purpose == "" {
-			purpose = customPurpose
-		}
 		ck := &Cookie{
-			Pattern:      rule.Glob,
-			Category:     rule.Category,
-			CategoryName: rule.Category.String(),
-			Purpose:      purpose,
-			Custom:       true,
+			Pattern:         rule.Glob,
+			Category:        rule.Category,
+			CategoryName:    rule.Category.String(),
+			Purpose:         purpose,
+			Custom:          true,
+			OperatorPurpose: purpose != "",
+		}
+		if purpose == "" {
+			ck.Purpose = customPurpose
 		}
 		cookies = append(cookies, ck)
 		byPattern[ck.Pattern] = ck

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/samtykke/caddy-consent/module/banner"
+	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/inventory"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -115,9 +117,20 @@ func wantsJSON(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "application/json")
 }
 
+// serveSettings answers the settings page. The banner's link names the
+// language of the page it came from (lang, which wins over Accept-Language as
+// the page's own lang attribute does for the banner). Like the in-page layer
+// lists the services of its page, the page lists those found on this site.
 func (h *Handler) serveSettings(w http.ResponseWriter, r *http.Request, ex *exchange) error {
-	v := h.view(r, ex, nil, "")
-	v.Return = policy.SafeReturn(r.URL.Query().Get("return"))
+	q := r.URL.Query()
+	var found []*catalog.Service
+	for _, t := range h.inv.Snapshot(r.Host).Trackers {
+		if s := h.catalog.Service(t.ID); s != nil && !slices.Contains(found, s) {
+			found = append(found, s)
+		}
+	}
+	v := h.view(r, ex, found, q.Get("lang"))
+	v.Return = policy.SafeReturn(q.Get("return"))
 	body := banner.SettingsPage(v)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, no-store")
@@ -141,19 +154,26 @@ func writeBody(w http.ResponseWriter, r *http.Request, body []byte) error {
 func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	site := h.inv.Snapshot(r.Host)
+	lang := banner.Negotiate("", r.Header.Get("Accept-Language"), h.Languages)
+	if l := q.Get("lang"); l != "" {
+		lang = banner.Negotiate(l, "", h.Languages)
+	}
+	o := inventory.DeclarationOptions{
+		Lang: lang, Embed: q.Get("embed") == "1", PolicyURL: h.PolicyURL,
+		// The settings page in the declaration's language.
+		SettingsURL:   h.Path + "/settings?lang=" + url.QueryEscape(lang),
+		ConsentCookie: h.CookieName, ConsentMaxAge: time.Duration(h.MaxAge),
+	}
 	var body []byte
 	if q.Get("format") == "json" {
+		o.SettingsURL = h.Path + "/settings"
 		var err error
-		if body, err = inventory.DeclarationJSON(site, h.catalog); err != nil {
+		if body, err = inventory.RenderDeclarationJSON(site, h.catalog, o); err != nil {
 			return caddyhttp.Error(http.StatusInternalServerError, err)
 		}
 		w.Header().Set("Content-Type", "application/json")
 	} else {
-		lang := banner.Negotiate("", r.Header.Get("Accept-Language"), h.Languages)
-		if l := q.Get("lang"); l != "" {
-			lang = banner.Negotiate(l, "", h.Languages)
-		}
-		body = inventory.DeclarationHTML(site, h.catalog, lang, q.Get("embed") == "1", h.PolicyURL)
+		body = inventory.RenderDeclaration(site, h.catalog, o)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Add("Vary", "Accept-Language")
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -194,8 +195,14 @@ func TestDeclarationHTMLLanguages(t *testing.T) {
 					t.Errorf("row %q = %q, want provider %q, lifetime %q, %q", c.name, cells, c.provider, c.lifetime, c.party)
 				}
 			}
-			if p := r["_ga"][2]; p != catalog.Default().MatchCookie("_ga").Purpose {
-				t.Errorf("_ga purpose %q, want the catalog's", p)
+			// The catalog's purposes are English: other pages state the
+			// category's purpose in their own language instead.
+			wantPurpose := catalog.Default().MatchCookie("_ga").Purpose
+			if lang != "en" {
+				wantPurpose = banner.Text(lang, "category_analytics_desc", nil)
+			}
+			if p := r["_ga"][2]; p != wantPurpose {
+				t.Errorf("_ga purpose %q, want %q", p, wantPurpose)
 			}
 			// The service that sets a cookie is named beside it.
 			if got := r["VISITOR_INFO1_LIVE"][0]; got != "VISITOR_INFO1_LIVEYouTube" {
@@ -279,7 +286,8 @@ func TestDeclarationJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	var d struct {
-		Host       string `json:"host"`
+		Host       string    `json:"host"`
+		Updated    time.Time `json:"updated"`
 		Categories []struct {
 			Category string                       `json:"category"`
 			Cookies  []map[string]json.RawMessage `json:"cookies"`
