@@ -214,6 +214,17 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 
+	if len(r.ThirdPartyHosts) > 0 {
+		p("\nThird-party hosts the page loads from, by kind:\n")
+		for _, h := range r.ThirdPartyHosts {
+			who := "unknown to the catalog"
+			if h.Service != "" {
+				who = h.Service + " (" + h.Category + ")"
+			}
+			p("  %s\t%s\t%s\n", printable(h.Host), kindList(h.Kinds), who)
+		}
+	}
+
 	s := r.Summary
 	p("\nSummary: %d tracker(s), %d of an optional category; %d element(s) neutralised until consent", s.Trackers, s.OptionalTrackers, s.Neutralised)
 	if r.Status != 0 {
