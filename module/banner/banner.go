@@ -14,6 +14,7 @@ import (
 	"github.com/samtykke/caddy-consent/internal/asciihtml"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
@@ -27,8 +28,13 @@ type View struct {
 	// which is all the settings page would otherwise have to go on (a link
 	// that needs no parameter keeps the banner small).
 	SettingsLang bool
-	Categories   []policy.Category // optional categories offered, in this order
-	Granted      policy.Set        // what the visitor granted; shown only when Decided
+	// ConsentID and DecidedAt are the visitor's recorded choice, shown on the
+	// settings page (SettingsPage) so the visitor can quote it; empty before
+	// a choice. The banner itself never shows them.
+	ConsentID  string
+	DecidedAt  time.Time
+	Categories []policy.Category // optional categories offered, in this order
+	Granted    policy.Set        // what the visitor granted; shown only when Decided
 	// Decided is set once the visitor has made a choice: Render then shows only
 	// the small control that reopens the settings (the form stays in the page,
 	// hidden, for the script to open in place).
@@ -354,6 +360,45 @@ func (v *View) seen(i int) bool {
 	return false
 }
 
+// ConsentRecord writes the paragraph that tells a visitor their consent ID
+// and the date of their choice (ISO, the same in every language), for the
+// settings page and the cookie declaration: what they can quote when they ask
+// the site about it. The ID is hex digits; anything else is not written.
+func ConsentRecord(w *asciihtml.Writer, lang, id string, decided time.Time, overrides map[string]map[string]string) {
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return
+		}
+	}
+	if id == "" {
+		return
+	}
+	s := Text(lang, "consent_record", overrides)
+	date := decided.UTC().Format(time.DateOnly)
+	w.Raw(`<p class="consent-record">`)
+	for s != "" {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			w.Esc(s)
+			break
+		}
+		w.Esc(s[:i])
+		s = s[i:]
+		switch {
+		case strings.HasPrefix(s, "{id}"):
+			w.Raw(`<code>` + id + `</code>`)
+			s = s[len("{id}"):]
+		case strings.HasPrefix(s, "{date}"):
+			w.Raw(`<time datetime="` + decided.UTC().Format(time.RFC3339) + `">` + date + `</time>`)
+			s = s[len("{date}"):]
+		default:
+			w.Esc("{")
+			s = s[1:]
+		}
+	}
+	w.Raw(`</p>`)
+}
+
 // SettingsPage returns the standalone page served at GET /_consent/settings: the
 // granular choices as a form that needs no JavaScript, and a way back to the
 // page in v.Return.
@@ -373,6 +418,9 @@ func SettingsPage(v *View) []byte {
 	}
 	w.Raw(`</head><body class="cb-page"><main data-consent-banner class="cb cb-pg" data-nosnippet>`)
 	v.form(w, true)
+	if v.ConsentID != "" {
+		ConsentRecord(w, v.lang(), v.ConsentID, v.DecidedAt, v.Texts)
+	}
 	back := "/"
 	if asciihtml.SitePath(v.Return) {
 		back = v.Return

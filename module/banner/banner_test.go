@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -705,5 +706,18 @@ func TestNonces(t *testing.T) {
 	v.Nonce, v.StyleNonce = "", ""
 	if bytes.Contains(Render(v), []byte("nonce")) || bytes.Contains(Placeholder(v, s, s.Category), []byte("nonce")) {
 		t.Error("a nonce attribute without a nonce")
+	}
+}
+
+func TestSettingsPageConsentRecord(t *testing.T) {
+	v := fixture("nb")
+	v.Decided, v.ConsentID, v.DecidedAt = true, "0123456789abcdef0123456789abcdef", time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	out := string(SettingsPage(v))
+	if !strings.Contains(out, `<code>0123456789abcdef0123456789abcdef</code>`) || !strings.Contains(out, `<time datetime="2026-03-01T12:00:00Z">2026-03-01</time>`) {
+		t.Errorf("settings page lacks the consent ID and date:\n%s", out)
+	}
+	v.ConsentID = `"><script>alert(1)</script>`
+	if out := string(SettingsPage(v)); strings.Contains(out, "consent-record") || strings.Contains(out, "<script>alert") {
+		t.Errorf("a consent ID that is not hex was written")
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -127,6 +129,55 @@ http://127.0.0.1:{PORT} {
 		}
 		if !found {
 			t.Errorf("no consent cookie in the JSON declaration: %s", raw)
+		}
+	})
+
+	t.Run("consent ID", func(t *testing.T) {
+		// Before a choice: nothing to quote, and a shared cache may keep it.
+		resp, raw := get(t, "GET", base+"/_consent/cookies?lang=nb", nil)
+		if strings.Contains(string(raw), "consent-record") || resp.Header.Get("Cache-Control") != "public, max-age=300" {
+			t.Errorf("undecided: Cache-Control %q, record shown: %v", resp.Header.Get("Cache-Control"), strings.Contains(string(raw), "consent-record"))
+		}
+		resp, _ = hostRequest(t, "POST", base, "/_consent", "127.0.0.1", "", url.Values{"action": {"reject-all"}})
+		ck := ""
+		for _, c := range resp.Cookies() {
+			if c.Name == "samtykke" {
+				ck = c.Name + "=" + c.Value
+			}
+		}
+		if ck == "" {
+			t.Fatalf("no samtykke cookie in %v", resp.Header.Values("Set-Cookie"))
+		}
+		id := ""
+		// The ID is in the cookie's record; read it back from the settings
+		// page and check the declaration and JSON agree.
+		_, raw = get(t, "GET", base+"/_consent/settings?lang=nb", map[string]string{"Cookie": ck})
+		m := regexp.MustCompile(`<code>([0-9a-f]{32})</code>`).FindStringSubmatch(string(raw))
+		if m == nil {
+			t.Fatalf("settings page shows no consent ID: %.2000s", raw)
+		}
+		id = m[1]
+		rec := strings.ReplaceAll(banner.Text("nb", "consent_record", nil), "{id}", "<code>"+id+"</code>")
+		rec = rec[:strings.Index(rec, "{date}")]
+		if !strings.Contains(html.UnescapeString(string(raw)), rec) || !strings.Contains(string(raw), `>`+today+`</time>`) {
+			t.Errorf("settings page lacks %q and the date %s", rec, today)
+		}
+		resp, raw = get(t, "GET", base+"/_consent/cookies?lang=sv", map[string]string{"Cookie": ck})
+		if !strings.Contains(string(raw), "<code>"+id+"</code>") || !strings.Contains(string(raw), `>`+today+`</time>`) {
+			t.Errorf("the declaration does not state the visitor's consent ID and date")
+		}
+		if cc := resp.Header.Get("Cache-Control"); cc != "private, no-store" || !strings.Contains(strings.Join(resp.Header.Values("Vary"), ","), "Cookie") {
+			t.Errorf("a declaration with a consent ID is Cache-Control %q, Vary %q", cc, resp.Header.Values("Vary"))
+		}
+		_, raw = get(t, "GET", base+"/_consent/cookies?format=json", map[string]string{"Cookie": ck})
+		var d struct {
+			Consent struct {
+				ID      string    `json:"id"`
+				Decided time.Time `json:"decided"`
+			} `json:"consent"`
+		}
+		if err := json.Unmarshal(raw, &d); err != nil || d.Consent.ID != id || d.Consent.Decided.Format(time.DateOnly) != today {
+			t.Errorf("JSON consent %+v (%v), want %s on %s", d.Consent, err, id, today)
 		}
 	})
 

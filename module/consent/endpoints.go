@@ -130,6 +130,9 @@ func (h *Handler) serveSettings(w http.ResponseWriter, r *http.Request, ex *exch
 		}
 	}
 	v := h.view(r, ex, found, q.Get("lang"))
+	if ex.decided {
+		v.ConsentID, v.DecidedAt = ex.state.ID, ex.state.Decided
+	}
 	v.Return = policy.SafeReturn(q.Get("return"))
 	body := banner.SettingsPage(v)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -164,6 +167,11 @@ func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error
 		SettingsURL:   h.Path + "/settings?lang=" + url.QueryEscape(lang),
 		ConsentCookie: h.CookieName, ConsentMaxAge: time.Duration(h.MaxAge),
 	}
+	// The visitor's own choice, for them to quote: this answer is theirs
+	// alone and must not be kept by a shared cache.
+	if st, decided := h.codec.Read(r, h.version(r)); decided && st.ID != "" {
+		o.ConsentID, o.Decided = st.ID, st.Decided
+	}
 	var body []byte
 	if q.Get("format") == "json" {
 		o.SettingsURL = h.Path + "/settings"
@@ -177,8 +185,14 @@ func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Add("Vary", "Accept-Language")
 	}
-	// The declaration changes as the site is seen; a short shared cache is fine.
-	w.Header().Set("Cache-Control", "public, max-age=300")
+	// The declaration changes as the site is seen; a short shared cache is
+	// fine unless it carries the visitor's consent ID.
+	w.Header().Add("Vary", "Cookie")
+	if o.ConsentID != "" {
+		w.Header().Set("Cache-Control", "private, no-store")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+	}
 	return writeBody(w, r, body)
 }
 

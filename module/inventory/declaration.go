@@ -61,6 +61,10 @@ type DeclarationOptions struct {
 	// choice, listed as necessary, set by this site, for ConsentMaxAge.
 	ConsentCookie string
 	ConsentMaxAge time.Duration
+	// ConsentID and Decided are the requesting visitor's recorded choice,
+	// stated so the visitor can quote it; empty for a visitor without one.
+	ConsentID string
+	Decided   time.Time
 }
 
 func declare(site Site, cat *catalog.Catalog, o DeclarationOptions) *declaration {
@@ -251,6 +255,9 @@ func RenderDeclaration(site Site, cat *catalog.Catalog, o DeclarationOptions) []
 		w.Esc(after)
 		w.Raw(`</p>`)
 	}
+	if o.ConsentID != "" {
+		banner.ConsentRecord(w, lang, o.ConsentID, o.Decided, nil)
+	}
 	if asciihtml.SafeURL(o.SettingsURL) {
 		s, _ := text(lang, "change_consent")
 		w.Raw(`<p class="cd-change"><a`)
@@ -373,9 +380,16 @@ type jsonDeclaration struct {
 	Host               string         `json:"host"`
 	Updated            *time.Time     `json:"updated,omitempty"`
 	SettingsURL        string         `json:"settings_url,omitempty"`
+	Consent            *jsonConsent   `json:"consent,omitempty"`
 	Categories         []jsonCategory `json:"categories"`
 	Unclassified       []jsonCookie   `json:"unclassified"`
 	UnknownScriptHosts []Host         `json:"unknown_script_hosts"`
+}
+
+// jsonConsent is the requesting visitor's recorded choice.
+type jsonConsent struct {
+	ID      string    `json:"id"`
+	Decided time.Time `json:"decided"`
 }
 
 type jsonCategory struct {
@@ -457,6 +471,9 @@ func RenderDeclarationJSON(site Site, cat *catalog.Catalog, o DeclarationOptions
 	if !d.updated.IsZero() {
 		u := d.updated.UTC()
 		out.Updated = &u
+	}
+	if o.ConsentID != "" {
+		out.Consent = &jsonConsent{ID: o.ConsentID, Decided: o.Decided.UTC()}
 	}
 	if out.UnknownScriptHosts == nil {
 		out.UnknownScriptHosts = []Host{}
