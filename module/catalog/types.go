@@ -48,4 +48,7 @@ type Cookie struct {
 	// OperatorPurpose marks a Purpose written by the operator's rule, in the
 	// site's language; every other Purpose is the catalog's English.
 	OperatorPurpose bool `json:"-"`
+	// ServiceName is the service an operator's rule names when it is not a
+	// catalog service (then Service is empty).
+	ServiceName string `json:"-"`
 }

@@ -44,7 +44,10 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		secret          <key>
 //		cookie_name     <name>
 //		path            <prefix>
-//		cookie          <glob> <category> [<purpose>]
+//		cookie          <glob> <category> [<purpose>] [{
+//			provider <name>
+//			service  <catalog-id|name>
+//		}]
 //		block           <url-glob> <category>
 //		block_inline    <substring> <category>
 //		allow           <url-glob>
@@ -171,6 +174,24 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			r := CookieRule{Name: args[0], Category: args[1]}
 			if len(args) == 3 {
 				r.Purpose = args[2]
+			}
+			for nesting := d.Nesting(); d.NextBlock(nesting); {
+				field := d.Val()
+				var dst *string
+				switch field {
+				case "provider":
+					dst = &r.Provider
+				case "service":
+					dst = &r.Service
+				default:
+					return d.Errf("cookie %s: unrecognized option %q (want provider or service)", r.Name, field)
+				}
+				if *dst != "" {
+					return d.Errf("cookie %s: %s given twice", r.Name, field)
+				}
+				if err := oneArg(d, dst); err != nil {
+					return err
+				}
 			}
 			h.Cookies = append(h.Cookies, r)
 		case "block":

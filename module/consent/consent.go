@@ -150,6 +150,11 @@ type CookieRule struct {
 	Name     string `json:"name"`
 	Category string `json:"category"`
 	Purpose  string `json:"purpose,omitempty"`
+	// Provider is who sets the cookie, for the declaration (default: the
+	// site's host). Service is a catalog service ID, or the name of whatever
+	// sets it.
+	Provider string `json:"provider,omitempty"`
+	Service  string `json:"service,omitempty"`
 }
 
 // BlockRule puts a resource host or host/path glob in a category.
@@ -335,7 +340,7 @@ func (h *Handler) catalogRules() (catalog.Rules, error) {
 		if err != nil {
 			return r, fmt.Errorf("cookie %s: %v", k.Name, err)
 		}
-		r.Cookies = append(r.Cookies, catalog.CookieRule{Glob: k.Name, Category: c, Purpose: k.Purpose})
+		r.Cookies = append(r.Cookies, catalog.CookieRule{Glob: k.Name, Category: c, Purpose: k.Purpose, Provider: k.Provider, Service: k.Service})
 	}
 	return r, nil
 }

@@ -31,7 +31,10 @@ http://127.0.0.1:{PORT} {
 		secret %[2]s
 		max_age 30d
 		cookie_name samtykke
-		cookie pll_language preferences "Husker språket du valgte"
+		cookie pll_language preferences "Husker språket du valgte" {
+			provider "Nordlys Kaffe AS"
+			service Språkvelgeren
+		}
 	}
 	reverse_proxy %[1]s
 }
@@ -70,9 +73,10 @@ http://127.0.0.1:{PORT} {
 				strings.ReplaceAll(banner.Text(lang, "declaration_updated", nil), "{date}", `<time datetime="`+today+`">`+today+`</time>`),
 				`href="/_consent/settings?lang=` + lang + `"`,
 				banner.Text(lang, "change_consent", nil),
-				banner.Text(lang, "category_analytics_desc", nil), // _ga's purpose in this language
-				"Husker språket du valgte",                        // the operator's purpose, as written
-				banner.FormatLifetime(lang, "13mo"),               // _ga: what a browser keeps, as the banner says
+				banner.Text(lang, "category_analytics_desc", nil),                                         // _ga's purpose in this language
+				"Husker språket du valgte",                                                                // the operator's purpose, as written
+				banner.FormatLifetime(lang, "13mo"),                                                       // _ga: what a browser keeps, as the banner says
+				"<code>pll_language</code><br><small>Språkvelgeren</small></td><td>Nordlys Kaffe AS</td>", // the rule's service and provider
 			} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the %s declaration lacks %q", lang, want)

@@ -23,6 +23,7 @@ type declCookie struct {
 	ownPurpose bool   // purpose is the operator's, in the site's language
 	purposeKey string // a translated text instead of purpose
 	service    string // service ID, when a service sets it
+	svcName    string // the service an operator's rule names, when not a catalog one
 	lifetime   string // catalog form ("session", "2y"); "" when unknown
 	thirdParty bool
 	observed   *Cookie // nil when the row comes from the catalog entry of a service found in pages
@@ -108,7 +109,7 @@ func declare(site Site, cat *catalog.Catalog, o DeclarationOptions) *declaration
 		}
 		d.cookies[row.Category] = append(d.cookies[row.Category], declCookie{
 			name: row.Pattern, provider: provider, purpose: row.Purpose, ownPurpose: row.OperatorPurpose,
-			service: row.Service, lifetime: lifetime, observed: c,
+			service: row.Service, svcName: row.ServiceName, lifetime: lifetime, observed: c,
 		})
 		listed[row.Pattern] = true
 	}
@@ -332,7 +333,11 @@ func (d *declaration) section(w *asciihtml.Writer, lang, id, h string, rows []de
 			w.TagText("code", "", r.name)
 			// Who sets it, as the hand-written declarations say it: the
 			// service, beside the legal entity in the next column.
-			if svc := d.serviceNames[r.service]; svc != "" {
+			svc := d.serviceNames[r.service]
+			if svc == "" {
+				svc = r.svcName
+			}
+			if svc != "" {
 				w.Raw(`<br>`)
 				w.TagText("small", "", svc)
 			}
@@ -399,18 +404,19 @@ type jsonCategory struct {
 }
 
 type jsonCookie struct {
-	Name       string     `json:"name"`
-	Provider   string     `json:"provider"`
-	Purpose    string     `json:"purpose"`
-	Service    string     `json:"service,omitempty"`
-	Lifetime   string     `json:"lifetime"`
-	ThirdParty bool       `json:"third_party"`
-	Observed   bool       `json:"observed"`
-	HTTPOnly   *bool      `json:"http_only,omitempty"`
-	Secure     *bool      `json:"secure,omitempty"`
-	SameSite   []string   `json:"same_site,omitempty"`
-	FirstSeen  *time.Time `json:"first_seen,omitempty"`
-	LastSeen   *time.Time `json:"last_seen,omitempty"`
+	Name        string     `json:"name"`
+	Provider    string     `json:"provider"`
+	Purpose     string     `json:"purpose"`
+	Service     string     `json:"service,omitempty"`
+	ServiceName string     `json:"service_name,omitempty"` // an operator's rule's service that is not a catalog one
+	Lifetime    string     `json:"lifetime"`
+	ThirdParty  bool       `json:"third_party"`
+	Observed    bool       `json:"observed"`
+	HTTPOnly    *bool      `json:"http_only,omitempty"`
+	Secure      *bool      `json:"secure,omitempty"`
+	SameSite    []string   `json:"same_site,omitempty"`
+	FirstSeen   *time.Time `json:"first_seen,omitempty"`
+	LastSeen    *time.Time `json:"last_seen,omitempty"`
 }
 
 type jsonService struct {
@@ -504,7 +510,7 @@ func (r declCookie) json() jsonCookie {
 		purpose, _ = text("en", r.purposeKey)
 	}
 	j := jsonCookie{
-		Name: r.name, Provider: r.provider, Purpose: purpose, Service: r.service,
+		Name: r.name, Provider: r.provider, Purpose: purpose, Service: r.service, ServiceName: r.svcName,
 		Lifetime: r.lifetime, ThirdParty: r.thirdParty, Observed: r.observed != nil,
 	}
 	if c := r.observed; c != nil {
