@@ -196,6 +196,19 @@ func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error
 	return writeBody(w, r, body)
 }
 
+// embeddedDeclaration is the declaration put into an upstream page at its
+// <div data-consent-declaration> (a site's privacy page): a fragment in the
+// page's language. It never carries the visitor's consent ID, since a page
+// may be cached for others.
+func (h *Handler) embeddedDeclaration(r *http.Request, pageLang string) []byte {
+	lang := banner.Negotiate(pageLang, r.Header.Get("Accept-Language"), h.Languages)
+	return inventory.RenderDeclaration(h.inv.Snapshot(r.Host), h.catalog, inventory.DeclarationOptions{
+		Lang: lang, Embed: true, PolicyURL: h.PolicyURL,
+		SettingsURL:   h.Path + "/settings?lang=" + url.QueryEscape(lang),
+		ConsentCookie: h.CookieName, ConsentMaxAge: time.Duration(h.MaxAge),
+	})
+}
+
 func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request, name string) error {
 	for _, a := range assets {
 		if a.Name != name {

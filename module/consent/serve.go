@@ -152,6 +152,7 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 			return h.rendered.get(v, s.ID, func() []byte { return banner.Placeholder(v, s, s.Category) })
 		},
 	}
+	ex.opts.Declaration = func(p *htmlrewrite.Page) []byte { return h.embeddedDeclaration(ex.r, p.Lang) }
 	ex.opts.UnknownScript = func(_ *htmlrewrite.Page, src []byte) {
 		// A site's own scripts cost a comparison; each other host is
 		// decided once per page (third party or not) and copied once.
