@@ -77,6 +77,7 @@ http://127.0.0.1:{PORT} {
 				"Husker språket du valgte",                                                                // the operator's purpose, as written
 				banner.FormatLifetime(lang, "13mo"),                                                       // _ga: what a browser keeps, as the banner says
 				"<code>pll_language</code><br><small>Språkvelgeren</small></td><td>Nordlys Kaffe AS</td>", // the rule's service and provider
+				"WordPress (" + banner.Text(lang, "set_by_site", nil) + ")",                               // not "(set by this site)"
 			} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the %s declaration lacks %q", lang, want)

@@ -182,6 +182,18 @@ func text(lang, key string) (string, string) {
 	return banner.Text(lang, key, nil), lang
 }
 
+// setBySite is how the catalog marks a provider that is the site itself
+// ("WordPress (set by this site)"); the declaration says it in its language.
+const setBySite = " (set by this site)"
+
+func localProvider(lang, provider string) string {
+	if name, ok := strings.CutSuffix(provider, setBySite); ok && lang != "en" {
+		s, _ := text(lang, "set_by_site")
+		return name + " (" + s + ")"
+	}
+	return provider
+}
+
 // declarationStyle is deliberately small: readable tables, dark mode, and
 // scrolling tables on narrow screens.
 const declarationStyle = `body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1c1c21;background:#fff}` +
@@ -343,7 +355,7 @@ func (d *declaration) section(w *asciihtml.Writer, lang, id, h string, rows []de
 			}
 		}
 		w.Raw(`</td><td>`)
-		w.Esc(r.provider)
+		w.Esc(localProvider(lang, r.provider))
 		w.Raw(`</td><td>`)
 		switch {
 		case r.purposeKey != "":

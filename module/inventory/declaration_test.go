@@ -172,7 +172,7 @@ func TestDeclarationHTMLLanguages(t *testing.T) {
 				// Observed: lifetime from Max-Age (2 years, which browsers
 				// cap at 400 days), first party.
 				{"_ga", "Google Ireland Limited", banner.FormatLifetime(lang, "13mo"), first},
-				{"wordpress_logged_in_*", "WordPress (set by this site)", banner.FormatLifetime(lang, "session"), first},
+				{"wordpress_logged_in_*", "WordPress (" + banner.Text(lang, "set_by_site", nil) + ")", banner.FormatLifetime(lang, "session"), first},
 				// From the catalog: GA4's other cookie, set by script; its
 				// 2 years are capped like any other lifetime.
 				{"_ga_*", "Google Ireland Limited", banner.FormatLifetime(lang, "13mo"), first},
