@@ -6,9 +6,19 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 PKGS    := ./...
 
-.PHONY: test deps deps-apt deps-npm fmt-check vet unit fuzz-ci e2e demo bench fuzz clean
+.PHONY: test deps deps-apt deps-npm fmt-check vet unit fuzz-ci e2e build build-check demo bench fuzz clean
 
-test: deps fmt-check vet unit fuzz-ci e2e
+test: deps fmt-check vet unit fuzz-ci build-check e2e
+
+# ./caddy: Caddy with every module of this repository, stamped with this
+# checkout's version (see build/build.sh; VERSION=v1.2.3 overrides it).
+build:
+	@GO="$(GO)" VERSION="$(VERSION)" bash build/build.sh
+
+# Builds ./caddy and checks that Caddy reports the stamped version of each of
+# our modules, as an operator would see it.
+build-check: build
+	@bash build/check.sh ./caddy
 
 deps: deps-apt deps-npm
 	$(GO) mod download
@@ -82,4 +92,4 @@ fuzz:
 	done
 
 clean:
-	rm -rf node_modules
+	rm -rf node_modules caddy

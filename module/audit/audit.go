@@ -73,8 +73,11 @@ type Report struct {
 	// UnknownScriptHosts are third-party script hosts the catalog does not
 	// know: trackers the module cannot block until a `block` rule names them.
 	UnknownScriptHosts []UnknownHost `json:"unknown_script_hosts"`
-	Warnings           []string      `json:"warnings"`
-	Summary            Summary       `json:"summary"`
+	// ThirdPartyHosts are every other host the page loads from, by kind
+	// (script, frame, image, font, stylesheet, hint, media, embed).
+	ThirdPartyHosts []HostUse `json:"third_party_hosts"`
+	Warnings        []string  `json:"warnings"`
+	Summary         Summary   `json:"summary"`
 }
 
 // Tracker is one service found in the page.
@@ -343,6 +346,11 @@ func attrs(z *html.Tokenizer) map[string]string {
 // with nothing granted (what it blocks), once with every service treated as
 // optional (every element of every service, necessary ones included).
 func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
+	// A page the module served carries its own Consent Mode default, which
+	// names gtag: never count the module as a tracker.
+	page, _ = withoutOwnOutput(page)
+	var large []string
+	r.ThirdPartyHosts, large = scanPage(page, r.Site, cat)
 	if bytes.Contains(page, []byte(serviceMarker)) {
 		r.Warnings = append(r.Warnings, "the page already carries data-consent-service markers: it was rewritten by a consent module, so trackers it neutralised are not counted; audit the upstream instead")
 	}
@@ -363,7 +371,12 @@ func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
 	}
 	blocked, elements := countNeutralised(real), countNeutralised(all)
 	if realPage.Overflows > 0 {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("%d element(s) exceeded the rewriter's size limits and pass unchanged", realPage.Overflows))
+		w := fmt.Sprintf("%d element(s) exceeded the rewriter's size limits (start tag %d KiB, inline script or style %d KiB) and pass unchanged",
+			realPage.Overflows, htmlrewrite.DefaultMaxTag>>10, htmlrewrite.DefaultMaxInline>>10)
+		if len(large) > 0 {
+			w += "; over a limit: " + strings.Join(large, ", ")
+		}
+		r.Warnings = append(r.Warnings, w)
 	}
 
 	for _, s := range realPage.Found {
@@ -404,7 +417,7 @@ func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
 			if ck := rows[p]; ck != nil {
 				r.Cookies = append(r.Cookies, Cookie{
 					Name: ck.Pattern, Service: s.ID, Category: ck.Category.String(), Provider: ck.Provider,
-					Purpose: ck.Purpose, Lifetime: ck.Lifetime, ThirdParty: ck.ThirdParty,
+					Purpose: ck.Purpose, Lifetime: catalog.KeptFor(ck.Lifetime), ThirdParty: ck.ThirdParty,
 				})
 			}
 		}

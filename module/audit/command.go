@@ -19,12 +19,13 @@ import (
 func init() {
 	caddycmd.RegisterCommand(caddycmd.Command{
 		Name:  "consent",
-		Usage: "audit <file|url> [--fail-on-trackers] [--json]",
+		Usage: "audit <file|url> [--fail-on-trackers] [--json] | audit --crawl <url> [--pages N]",
 		Short: "Tools of the caddy-consent module",
 		Long: `
 Tools of the caddy-consent module (http.handlers.consent).
 
 	caddy consent audit <file|url> [--fail-on-trackers] [--json] [--site <host>] [--timeout <duration>]
+	caddy consent audit --crawl <url> [--pages N] [--delay <duration>] [--fail-on-trackers] [--json]
 
 audit runs a page through the consent module's rewriter with the built-in
 catalog and nothing granted, and lists by category the trackers the page
@@ -34,6 +35,13 @@ the site sends, classified (values are never shown). It also lists external
 script hosts the catalog does not know: add a block rule for them.
 
 <file> is a local HTML file, or - for standard input; <url> is http(s).
+
+With --crawl, audit follows the same-site links of <url>, breadth first, one
+request at a time with --delay between them and obeying robots.txt, up to
+--pages pages (default 30), printing a progress line per page on standard
+error, and prints a site-wide summary: services by category with the number
+of pages that load them, third-party hosts the catalog does not know, the
+cookies the site sets, and the pages with trackers.
 
 Exit codes: 0 on success; 1 when the page cannot be read or fetched;
 3 with --fail-on-trackers when a tracker or Set-Cookie of an optional category
@@ -55,12 +63,18 @@ Exit codes: 0 on success; 1 when the page cannot be read or fetched;
 `,
 				Args: cobra.ExactArgs(1),
 				RunE: func(c *cobra.Command, args []string) error {
-					code, err := run(c.Context(), c.OutOrStdout(), args[0], runFlags{
+					pages, _ := c.Flags().GetInt("pages")
+					f := runFlags{
 						failOnTrackers: mustBool(c, "fail-on-trackers"),
 						json:           mustBool(c, "json"),
 						site:           mustString(c, "site"),
 						timeout:        mustDuration(c, "timeout"),
-					})
+						crawl:          mustBool(c, "crawl"),
+						pages:          pages,
+						delay:          mustDuration(c, "delay"),
+						progress:       c.ErrOrStderr(),
+					}
+					code, err := run(c.Context(), c.OutOrStdout(), args[0], f)
 					if code == ExitTrackers {
 						c.SilenceErrors = true // the report says why
 					}
@@ -72,6 +86,9 @@ Exit codes: 0 on success; 1 when the page cannot be read or fetched;
 			sub.Flags().Bool("json", false, "Print the report as JSON")
 			sub.Flags().String("site", "", "The site's own host (default: the URL's host, or the page's canonical link)")
 			sub.Flags().Duration("timeout", DefaultTimeout, "Time limit for fetching a URL")
+			sub.Flags().Bool("crawl", false, "Follow the URL's same-site links and summarise the site")
+			sub.Flags().Int("pages", DefaultCrawlPages, fmt.Sprintf("With --crawl, the most pages to audit (at most %d)", MaxCrawlPages))
+			sub.Flags().Duration("delay", DefaultCrawlDelay, "With --crawl, the pause between two requests")
 			cmd.AddCommand(sub)
 		},
 	})
@@ -97,6 +114,10 @@ type runFlags struct {
 	json           bool
 	site           string
 	timeout        time.Duration
+	crawl          bool
+	pages          int
+	delay          time.Duration
+	progress       io.Writer
 }
 
 // run is the command: it audits target, prints the report to w and returns
@@ -104,6 +125,9 @@ type runFlags struct {
 func run(ctx context.Context, w io.Writer, target string, f runFlags) (int, error) {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if f.crawl {
+		return runCrawl(ctx, w, target, f)
 	}
 	r, err := Audit(ctx, target, Options{Site: f.site, Timeout: f.timeout})
 	if err != nil {
@@ -214,6 +238,17 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 
+	if len(r.ThirdPartyHosts) > 0 {
+		p("\nThird-party hosts the page loads from, by kind:\n")
+		for _, h := range r.ThirdPartyHosts {
+			who := "unknown to the catalog"
+			if h.Service != "" {
+				who = h.Service + " (" + h.Category + ")"
+			}
+			p("  %s\t%s\t%s\n", printable(h.Host), kindList(h.Kinds), who)
+		}
+	}
+
 	s := r.Summary
 	p("\nSummary: %d tracker(s), %d of an optional category; %d element(s) neutralised until consent", s.Trackers, s.OptionalTrackers, s.Neutralised)
 	if r.Status != 0 {
@@ -252,4 +287,87 @@ func printable(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// runCrawl is the command with --crawl.
+func runCrawl(ctx context.Context, w io.Writer, target string, f runFlags) (int, error) {
+	if f.pages < 1 || f.pages > MaxCrawlPages {
+		return 1, fmt.Errorf("--pages %d: want 1 to %d", f.pages, MaxCrawlPages)
+	}
+	c, err := Crawl(ctx, target, CrawlOptions{
+		Options: Options{Site: f.site, Timeout: f.timeout},
+		Pages:   f.pages, Delay: f.delay, Progress: f.progress,
+	})
+	if err != nil {
+		return 1, err
+	}
+	if f.json {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(c)
+	} else {
+		err = c.WriteText(w)
+	}
+	if err != nil {
+		return 1, fmt.Errorf("writing report: %v", err)
+	}
+	if f.failOnTrackers && c.NeedsConsent() {
+		return ExitTrackers, nil
+	}
+	return 0, nil
+}
+
+// WriteText writes the crawl's summary for people.
+func (c *CrawlReport) WriteText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	p := func(format string, a ...any) { fmt.Fprintf(tw, format, a...) }
+	p("caddy consent audit --crawl: %s, %d page(s) of %s\n", printable(c.Start), c.Summary.Pages, printable(c.Site))
+
+	p("\nServices by category (pages that load them):\n")
+	if len(c.Services) == 0 {
+		p("  none found\n")
+	}
+	cat := ""
+	for _, s := range c.Services {
+		if s.Category != cat {
+			cat = s.Category
+			p("  %s\n", cat)
+		}
+		p("    %s\t%s\t%s\t%d page(s)\n", s.Name, s.Service, s.Provider, s.Pages)
+	}
+	if len(c.UnknownHosts) > 0 {
+		p("\nThird-party hosts the catalog does not know (classify them with a block rule):\n")
+		for _, h := range c.UnknownHosts {
+			p("  %s\t%s\t%d page(s)\n", printable(h.Host), kindList(h.Kinds), h.Pages)
+		}
+	}
+	p("\nCookies the site sets:\n")
+	if len(c.Cookies) == 0 {
+		p("  none\n")
+	}
+	for _, ck := range c.Cookies {
+		who := ck.Provider
+		if ck.Pattern != "" && ck.Pattern != ck.Name {
+			who = ck.Pattern + ", " + who
+		}
+		p("  %s\t%s\t%s\t%d page(s)\n", printable(ck.Name), ck.Category, who, ck.Pages)
+	}
+	p("\nPages with trackers of an optional category (%d):\n", c.Summary.PagesWithTrackers)
+	for _, pg := range c.Pages {
+		if len(pg.Trackers) > 0 {
+			p("  %s\t%s\n", printable(pg.URL), strings.Join(pg.Trackers, ", "))
+		}
+	}
+	if c.Summary.Failed > 0 {
+		p("\nPages that could not be audited (%d):\n", c.Summary.Failed)
+		for _, pg := range c.Pages {
+			if pg.Error != "" {
+				p("  %s\t%s\n", printable(pg.URL), printable(pg.Error))
+			}
+		}
+	}
+	s := c.Summary
+	p("\nSummary: %d page(s), %d with trackers; %d service(s), %d of an optional category; %d unknown third-party host(s); %d cookie(s), %d of an optional category, %d unclassified.\n",
+		s.Pages, s.PagesWithTrackers, s.Services, s.OptionalServices, s.UnknownHosts, s.Cookies, s.OptionalCookies, s.UnknownCookies)
+	return tw.Flush()
 }

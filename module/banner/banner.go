@@ -14,6 +14,7 @@ import (
 	"github.com/samtykke/caddy-consent/internal/asciihtml"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
@@ -21,7 +22,17 @@ import (
 
 // View is what one rendering of the banner needs to know.
 type View struct {
-	Lang       string            // banner language, from Negotiate; an unknown one renders English
+	Lang string // banner language, from Negotiate; an unknown one renders English
+	// SettingsLang makes the settings link name Lang: set when the page's
+	// language differs from what the browser's Accept-Language alone picks,
+	// which is all the settings page would otherwise have to go on (a link
+	// that needs no parameter keeps the banner small).
+	SettingsLang bool
+	// ConsentID and DecidedAt are the visitor's recorded choice, shown on the
+	// settings page (SettingsPage) so the visitor can quote it; empty before
+	// a choice. The banner itself never shows them.
+	ConsentID  string
+	DecidedAt  time.Time
 	Categories []policy.Category // optional categories offered, in this order
 	Granted    policy.Set        // what the visitor granted; shown only when Decided
 	// Decided is set once the visitor has made a choice: Render then shows only
@@ -90,13 +101,21 @@ func (v *View) asset(u string) string {
 	return u
 }
 
-// settingsURL is the no-JavaScript way to the settings layer.
+// settingsURL is the no-JavaScript way to the settings layer. With
+// SettingsLang it carries the banner's language, so the settings page speaks
+// the language of the page it came from.
 func (v *View) settingsURL() string {
-	u := v.endpoint() + "/settings"
+	q := url.Values{}
 	if asciihtml.SitePath(v.Return) {
-		u += "?return=" + url.QueryEscape(v.Return)
+		q.Set("return", v.Return)
 	}
-	return u
+	if v.SettingsLang {
+		q.Set("lang", v.lang())
+	}
+	if len(q) == 0 {
+		return v.endpoint() + "/settings"
+	}
+	return v.endpoint() + "/settings?" + q.Encode()
 }
 
 // barStyle is the banner's critical style, inline so that the banner is a fixed
@@ -330,7 +349,8 @@ func (v *View) services(w *asciihtml.Writer, c policy.Category) {
 			w.Raw(`<tr><td>`)
 			w.TagText("code", "", p)
 			w.Raw(`<td>`)
-			w.Esc(FormatLifetime(v.lang(), ck.Lifetime))
+			// As the declaration states it: what a browser keeps.
+			w.Esc(FormatLifetime(v.lang(), catalog.KeptFor(ck.Lifetime)))
 		}
 		if rows > 0 {
 			w.Raw(`</table>`)
@@ -352,6 +372,45 @@ func (v *View) seen(i int) bool {
 	return false
 }
 
+// ConsentRecord writes the paragraph that tells a visitor their consent ID
+// and the date of their choice (ISO, the same in every language), for the
+// settings page and the cookie declaration: what they can quote when they ask
+// the site about it. The ID is hex digits; anything else is not written.
+func ConsentRecord(w *asciihtml.Writer, lang, id string, decided time.Time, overrides map[string]map[string]string) {
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return
+		}
+	}
+	if id == "" {
+		return
+	}
+	s := Text(lang, "consent_record", overrides)
+	date := decided.UTC().Format(time.DateOnly)
+	w.Raw(`<p class="consent-record">`)
+	for s != "" {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			w.Esc(s)
+			break
+		}
+		w.Esc(s[:i])
+		s = s[i:]
+		switch {
+		case strings.HasPrefix(s, "{id}"):
+			w.Raw(`<code>` + id + `</code>`)
+			s = s[len("{id}"):]
+		case strings.HasPrefix(s, "{date}"):
+			w.Raw(`<time datetime="` + decided.UTC().Format(time.RFC3339) + `">` + date + `</time>`)
+			s = s[len("{date}"):]
+		default:
+			w.Esc("{")
+			s = s[1:]
+		}
+	}
+	w.Raw(`</p>`)
+}
+
 // SettingsPage returns the standalone page served at GET /_consent/settings: the
 // granular choices as a form that needs no JavaScript, and a way back to the
 // page in v.Return.
@@ -371,6 +430,9 @@ func SettingsPage(v *View) []byte {
 	}
 	w.Raw(`</head><body class="cb-page"><main data-consent-banner class="cb cb-pg" data-nosnippet>`)
 	v.form(w, true)
+	if v.ConsentID != "" {
+		ConsentRecord(w, v.lang(), v.ConsentID, v.DecidedAt, v.Texts)
+	}
 	back := "/"
 	if asciihtml.SitePath(v.Return) {
 		back = v.Return

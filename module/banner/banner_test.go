@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -294,7 +295,7 @@ func TestRenderCategories(t *testing.T) {
 	}{
 		{0, []string{"WordPress", "This website", "wordpress_logged_in_*", "Until you close the browser"}, []string{"Google"}},
 		{1, []string{"Meta Pixel", "Meta Platforms Ireland Limited", "_fbp", "3 months", "YouTube", "VISITOR_INFO1_LIVE", "6 months"}, []string{"Analytics"}},
-		{2, []string{"Google Analytics", "Google Ireland Limited", "Counts visits", "_ga_*", "2 years", "_gid", "24 hours"}, []string{"Polylang"}},
+		{2, []string{"Google Analytics", "Google Ireland Limited", "Counts visits", "_ga_*", "13 months", "_gid", "24 hours"}, []string{"Polylang", "2 years"}},
 	}
 	for _, w := range wantIn {
 		txt := items[w.item].text
@@ -554,6 +555,18 @@ func TestRenderUnsafeURLs(t *testing.T) {
 	}
 }
 
+// A banner whose page language is not what Accept-Language alone picks
+// sends the settings page its language.
+func TestSettingsLinkLanguage(t *testing.T) {
+	v := fixture("sv")
+	v.SettingsLang = true
+	for _, s := range byAction(parse(t, Render(v)), "settings") {
+		if s.attrs["href"] != "/_consent/settings?lang=sv&return=%2Fkonserter%3Fside%3D2" {
+			t.Errorf("settings link %q does not name sv", s.attrs["href"])
+		}
+	}
+}
+
 func TestSettingsPage(t *testing.T) {
 	v := fixture("nb")
 	v.Decided, v.Granted = true, policy.SetOf(policy.Preferences)
@@ -693,5 +706,18 @@ func TestNonces(t *testing.T) {
 	v.Nonce, v.StyleNonce = "", ""
 	if bytes.Contains(Render(v), []byte("nonce")) || bytes.Contains(Placeholder(v, s, s.Category), []byte("nonce")) {
 		t.Error("a nonce attribute without a nonce")
+	}
+}
+
+func TestSettingsPageConsentRecord(t *testing.T) {
+	v := fixture("nb")
+	v.Decided, v.ConsentID, v.DecidedAt = true, "0123456789abcdef0123456789abcdef", time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	out := string(SettingsPage(v))
+	if !strings.Contains(out, `<code>0123456789abcdef0123456789abcdef</code>`) || !strings.Contains(out, `<time datetime="2026-03-01T12:00:00Z">2026-03-01</time>`) {
+		t.Errorf("settings page lacks the consent ID and date:\n%s", out)
+	}
+	v.ConsentID = `"><script>alert(1)</script>`
+	if out := string(SettingsPage(v)); strings.Contains(out, "consent-record") || strings.Contains(out, "<script>alert") {
+		t.Errorf("a consent ID that is not hex was written")
 	}
 }

@@ -2,8 +2,48 @@ package catalog
 
 import (
 	"math"
+	"strconv"
 	"time"
 )
+
+// MaxLifetime is the longest a browser keeps a cookie: Max-Age and Expires
+// are capped at 400 days (RFC 6265bis §5.6.1, §5.6.2; Chrome 104+, Firefox,
+// Safari).
+const MaxLifetime = 400 * 24 * time.Hour
+
+// KeptFor states a lifetime the way a browser keeps the cookie: at most 400
+// days, so a vendor's "2y" reads "13mo". The banner and the declaration show
+// lifetimes through it, so they agree with each other and with what an
+// observed Set-Cookie gives. Anything ParseLifetime does not read comes back
+// unchanged.
+func KeptFor(l string) string {
+	if d, ok := ParseLifetime(l); ok && d > MaxLifetime {
+		return LifetimeOf(int64(MaxLifetime / time.Second))
+	}
+	return l
+}
+
+// LifetimeOf writes seconds in the lifetime form, in the largest unit that
+// states it within 5 % ("2y", "13mo", "14d", "30m"), so that the seconds of
+// jitter an Expires date carries disappear.
+func LifetimeOf(secs int64) string {
+	units := []struct {
+		secs int64
+		unit string
+	}{
+		{365 * 86400, "y"}, {730 * 3600, "mo"}, {86400, "d"}, {3600, "h"}, {60, "m"},
+	}
+	for _, u := range units {
+		if secs < u.secs {
+			continue
+		}
+		n := (secs + u.secs/2) / u.secs
+		if diff := secs - n*u.secs; diff*20 <= secs && -diff*20 <= secs {
+			return strconv.FormatInt(n, 10) + u.unit
+		}
+	}
+	return strconv.FormatInt(max(1, (secs+30)/60), 10) + "m"
+}
 
 // Units of Cookie.Lifetime. A month is a twelfth of a 365-day year, so that
 // "12mo" and "1y" agree.

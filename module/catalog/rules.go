@@ -34,6 +34,26 @@ type CookieRule struct {
 	Glob     string
 	Category policy.Category
 	Purpose  string // optional; shown in the cookie declaration
+	// Provider is who sets the cookie (a company, or the site's own name);
+	// optional. Service names what sets it: a catalog service ID links the
+	// row to that service, any other text is shown as the service's name.
+	Provider string
+	Service  string
+}
+
+// applyCookieRuleNames gives a row the provider and service a cookie rule
+// names.
+func applyCookieRuleNames(ck *Cookie, rule CookieRule, byID map[string]*Service) {
+	if p := strings.TrimSpace(rule.Provider); p != "" {
+		ck.Provider = p
+	}
+	switch svc := strings.TrimSpace(rule.Service); {
+	case svc == "":
+	case byID[svc] != nil:
+		ck.Service, ck.ServiceName = svc, ""
+	default:
+		ck.Service, ck.ServiceName = "", svc
+	}
 }
 
 // customPurpose explains rows that only an operator's rule describes.
@@ -239,20 +259,23 @@ func (c *Catalog) With(r Rules) (*Catalog, error) {
 		if ck := byPattern[rule.Glob]; ck != nil {
 			ck.Category, ck.CategoryName, ck.Custom = rule.Category, rule.Category.String(), true
 			if purpose != "" {
-				ck.Purpose = purpose
+				ck.Purpose, ck.OperatorPurpose = purpose, true
 			}
+			applyCookieRuleNames(ck, rule, byID)
 			continue
 		}
-		if purpose == "" {
-			purpose = customPurpose
-		}
 		ck := &Cookie{
-			Pattern:      rule.Glob,
-			Category:     rule.Category,
-			CategoryName: rule.Category.String(),
-			Purpose:      purpose,
-			Custom:       true,
+			Pattern:         rule.Glob,
+			Category:        rule.Category,
+			CategoryName:    rule.Category.String(),
+			Purpose:         purpose,
+			Custom:          true,
+			OperatorPurpose: purpose != "",
 		}
+		if purpose == "" {
+			ck.Purpose = customPurpose
+		}
+		applyCookieRuleNames(ck, rule, byID)
 		cookies = append(cookies, ck)
 		byPattern[ck.Pattern] = ck
 	}

@@ -292,3 +292,22 @@ func TestValidCookieGlob(t *testing.T) {
 		}
 	}
 }
+
+func TestCookieRuleProviderService(t *testing.T) {
+	c, err := Default().With(Rules{Cookies: []CookieRule{
+		{Glob: "shop_cart", Category: policy.Necessary, Provider: "Nordlys Kaffe AS", Service: "Nettbutikken"},
+		{Glob: "_ga", Category: policy.Analytics, Provider: "Google LLC", Service: "google-tag-manager"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ck := c.MatchCookie("shop_cart"); ck == nil || ck.Provider != "Nordlys Kaffe AS" || ck.Service != "" || ck.ServiceName != "Nettbutikken" {
+		t.Errorf("shop_cart row %+v", ck)
+	}
+	if ck := c.MatchCookie("_ga"); ck == nil || ck.Provider != "Google LLC" || ck.Service != "google-tag-manager" || ck.ServiceName != "" {
+		t.Errorf("_ga row %+v", ck)
+	}
+	if ck := Default().MatchCookie("_ga"); ck.Provider == "Google LLC" {
+		t.Error("With changed the default catalog")
+	}
+}

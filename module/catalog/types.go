@@ -45,4 +45,10 @@ type Cookie struct {
 	// Custom marks a row that an operator's cookie rule created or changed
 	// (Catalog.With); such new rows have no Provider and an empty Lifetime.
 	Custom bool `json:"-"`
+	// OperatorPurpose marks a Purpose written by the operator's rule, in the
+	// site's language; every other Purpose is the catalog's English.
+	OperatorPurpose bool `json:"-"`
+	// ServiceName is the service an operator's rule names when it is not a
+	// catalog service (then Service is empty).
+	ServiceName string `json:"-"`
 }

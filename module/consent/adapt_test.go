@@ -21,6 +21,10 @@ var update = flag.Bool("update", false, "rewrite the expected JSON of the golden
 // "error: Caddyfile:<line>[: <text>]": the adapter's error must name the file
 // and line and contain the text.
 func TestCaddyfileAdapt(t *testing.T) {
+	// secret_placeholder reads this one; err_secret_env_empty one that is unset.
+	t.Setenv("CONSENT_TEST_SECRET", "0123456789abcdef0123456789abcdef")
+	t.Setenv("CONSENT_TEST_SHORT", "short")
+	os.Unsetenv("CONSENT_TEST_UNSET")
 	files, err := filepath.Glob("testdata/caddyfile_adapt/*.caddyfiletest")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden cases: %v", err)

@@ -1,7 +1,11 @@
 package consent
 
 import (
+	"fmt"
+	"os"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
@@ -40,7 +44,10 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		secret          <key>
 //		cookie_name     <name>
 //		path            <prefix>
-//		cookie          <glob> <category> [<purpose>]
+//		cookie          <glob> <category> [<purpose>] [{
+//			provider <name>
+//			service  <catalog-id|name>
+//		}]
 //		block           <url-glob> <category>
 //		block_inline    <substring> <category>
 //		allow           <url-glob>
@@ -56,8 +63,17 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	if d.NextArg() {
 		return d.ArgErr()
 	}
+	first := map[string]string{} // single-value subdirective → where it was given
 	for d.NextBlock(0) {
 		sub := d.Val()
+		if singleValue[sub] {
+			// A second line would silently win over the first; which one the
+			// operator meant is not ours to guess.
+			if at, ok := first[sub]; ok {
+				return d.Errf("%s given twice (first at %s): it takes one value, keep one line", sub, at)
+			}
+			first[sub] = fmt.Sprintf("%s:%d", d.File(), d.Line())
+		}
 		switch sub {
 		case "policy_version":
 			if err := oneArg(d, &h.PolicyVersion); err != nil {
@@ -121,9 +137,14 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if err := oneArg(d, &h.Secret); err != nil {
 				return err
 			}
-			// A placeholder is expanded at provision time and checked there.
+			// A placeholder is expanded at provision time and checked there
+			// too; {env.*} ones are checked here already, so that the error
+			// names this line.
 			if !hasPlaceholder(h.Secret) && len(h.Secret) < MinSecretLen {
 				return d.Errf("secret: %d bytes, want at least %d", len(h.Secret), MinSecretLen)
+			}
+			if err := checkEnvSecret(h.Secret); err != nil {
+				return d.Errf("secret %s: %v", h.Secret, err)
 			}
 		case "cookie_name":
 			if err := oneArg(d, &h.CookieName); err != nil {
@@ -153,6 +174,24 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			r := CookieRule{Name: args[0], Category: args[1]}
 			if len(args) == 3 {
 				r.Purpose = args[2]
+			}
+			for nesting := d.Nesting(); d.NextBlock(nesting); {
+				field := d.Val()
+				var dst *string
+				switch field {
+				case "provider":
+					dst = &r.Provider
+				case "service":
+					dst = &r.Service
+				default:
+					return d.Errf("cookie %s: unrecognized option %q (want provider or service)", r.Name, field)
+				}
+				if *dst != "" {
+					return d.Errf("cookie %s: %s given twice", r.Name, field)
+				}
+				if err := oneArg(d, dst); err != nil {
+					return err
+				}
 			}
 			h.Cookies = append(h.Cookies, r)
 		case "block":
@@ -257,6 +296,43 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		default:
 			return d.Errf("unrecognized consent subdirective %q", sub)
 		}
+	}
+	return nil
+}
+
+// singleValue are the subdirectives that set one value; the others add to
+// a list and may be repeated.
+var singleValue = map[string]bool{
+	"policy_version": true, "max_age": true, "policy_url": true, "gpc": true, "dnt": true,
+	"secret": true, "cookie_name": true, "path": true, "unknown_cookies": true,
+	"google_consent_mode": true, "upstream_ip_truncate": true, "records": true,
+}
+
+var envPlaceholder = regexp.MustCompile(`\{env\.([^{}]+)\}`)
+
+// checkEnvSecret resolves a secret made of {env.*} placeholders (and
+// literal text) as provisioning will, and reports a variable that is empty
+// or a result too short. The Caddyfile is adapted by the process that then
+// runs it (caddy run, and caddy reload under the same systemd unit), with the
+// same environment. A secret with other placeholders is left to provisioning.
+func checkEnvSecret(secret string) error {
+	if !hasPlaceholder(secret) || hasPlaceholder(envPlaceholder.ReplaceAllString(secret, "")) {
+		return nil
+	}
+	var empty []string
+	resolved := envPlaceholder.ReplaceAllStringFunc(secret, func(m string) string {
+		name := envPlaceholder.FindStringSubmatch(m)[1]
+		v := os.Getenv(name)
+		if v == "" {
+			empty = append(empty, name)
+		}
+		return v
+	})
+	if len(empty) > 0 {
+		return fmt.Errorf("environment variable %s is empty or unset; give Caddy the key (at least %d bytes), e.g. with EnvironmentFile= in its systemd unit", strings.Join(empty, ", "), MinSecretLen)
+	}
+	if len(resolved) < MinSecretLen {
+		return fmt.Errorf("resolves to %d bytes, want at least %d", len(resolved), MinSecretLen)
 	}
 	return nil
 }

@@ -132,7 +132,7 @@ type Handler struct {
 	offeredCat  []policy.Category
 	bypass      []string
 	codec       *policy.Codec
-	sites       siteHosts       // the server's site addresses, which key the inventory
+	sites       siteLabels      // the server's site addresses, which key the inventory
 	truncator   iplog.Truncator // upstream_ip_truncate
 	recordTrunc iplog.Truncator // consent records: never a full address
 	logger      *zap.Logger
@@ -151,6 +151,11 @@ type CookieRule struct {
 	Name     string `json:"name"`
 	Category string `json:"category"`
 	Purpose  string `json:"purpose,omitempty"`
+	// Provider is who sets the cookie, for the declaration (default: the
+	// site's host). Service is a catalog service ID, or the name of whatever
+	// sets it.
+	Provider string `json:"provider,omitempty"`
+	Service  string `json:"service,omitempty"`
 }
 
 // BlockRule puts a resource host or host/path glob in a category.
@@ -240,6 +245,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if err != nil {
 		return fmt.Errorf("loading catalog: %v", err)
 	}
+	h.warnUngrantable()
 
 	secret, err := h.loadSecret(ctx)
 	if err != nil {
@@ -275,7 +281,7 @@ func (h *Handler) startInventory(ctx caddy.Context) error {
 	if every <= 0 {
 		report.every = inventory.DefaultFlushEvery
 	}
-	h.sites = serverSiteHosts(ctx)
+	h.sites = serverSites(ctx)
 	h.inv = inventory.New(h.catalog, inventory.Options{OnError: report.failure, OnRecover: report.recovered, Keep: h.sites.known})
 	st := storage(ctx)
 	if st == nil {
@@ -338,7 +344,7 @@ func (h *Handler) catalogRules() (catalog.Rules, error) {
 		if err != nil {
 			return r, fmt.Errorf("cookie %s: %v", k.Name, err)
 		}
-		r.Cookies = append(r.Cookies, catalog.CookieRule{Glob: k.Name, Category: c, Purpose: k.Purpose})
+		r.Cookies = append(r.Cookies, catalog.CookieRule{Glob: k.Name, Category: c, Purpose: k.Purpose, Provider: k.Provider, Service: k.Service})
 	}
 	return r, nil
 }

@@ -34,7 +34,7 @@ func (h *Handler) filterResponseCookies(hdr http.Header, ex *exchange) {
 	if len(hdr["Set-Cookie"]) > 0 {
 		// The inventory sees the upstream's own lines: after filtering, a visitor
 		// who rejected would hide every cookie from the declaration.
-		h.drift(h.inv.ObserveSetCookie(h.sites.key(ex.r.Host), hdr["Set-Cookie"], time.Now()))
+		h.drift(h.inv.ObserveSetCookie(h.sites.inventoryKey(ex.r.Host), hdr["Set-Cookie"], time.Now()))
 		for _, d := range firewall.FilterSetCookie(hdr, ex.granted, h.cookies, h.unknownAllowed()) {
 			h.metrics.cookiesDropped[cookieMetricIndex(d.Category, d.Unknown)].Inc()
 		}
@@ -59,7 +59,7 @@ func (h *Handler) dropResponseCookies(hdr http.Header, ex *exchange) {
 // into the page, so it is declared only once seen on several pages from
 // several client networks (inventory.ObserveInline).
 func (h *Handler) observePage(r *http.Request, ex *exchange, p *htmlrewrite.Page) {
-	key, now := h.sites.key(r.Host), time.Now()
+	key, now := h.sites.inventoryKey(r.Host), time.Now()
 	var byURL, inline []*catalog.Service
 	for _, s := range p.Found {
 		if p.InlineOnly(s) {

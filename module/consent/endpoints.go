@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/samtykke/caddy-consent/module/banner"
+	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/inventory"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -102,7 +104,7 @@ func (h *Handler) serveDecision(w http.ResponseWriter, r *http.Request, ex *exch
 	}
 	ret := policy.SafeReturn(r.PostForm.Get("return"))
 	h.record(r, st, action, ret)
-	h.metrics.decisions.WithLabelValues(action).Inc()
+	h.metrics.decision(r, action)
 	h.expireWithdrawn(w.Header(), r, granted)
 
 	w.Header().Set("Cache-Control", "no-store")
@@ -121,9 +123,23 @@ func wantsJSON(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "application/json")
 }
 
+// serveSettings answers the settings page. The banner's link names the
+// language of the page it came from (lang, which wins over Accept-Language as
+// the page's own lang attribute does for the banner). Like the in-page layer
+// lists the services of its page, the page lists those found on this site.
 func (h *Handler) serveSettings(w http.ResponseWriter, r *http.Request, ex *exchange) error {
-	v := h.view(r, ex, nil, "")
-	v.Return = policy.SafeReturn(r.URL.Query().Get("return"))
+	q := r.URL.Query()
+	var found []*catalog.Service
+	for _, t := range h.inv.Snapshot(r.Host).Trackers {
+		if s := h.catalog.Service(t.ID); s != nil && !slices.Contains(found, s) {
+			found = append(found, s)
+		}
+	}
+	v := h.view(r, ex, found, q.Get("lang"))
+	if ex.decided {
+		v.ConsentID, v.DecidedAt = ex.state.ID, ex.state.Decided
+	}
+	v.Return = policy.SafeReturn(q.Get("return"))
 	body := banner.SettingsPage(v)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, no-store")
@@ -146,26 +162,57 @@ func writeBody(w http.ResponseWriter, r *http.Request, body []byte) error {
 // fragment with ?embed=1 for the site's own privacy page, JSON with ?format=json.
 func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	site := h.inv.Snapshot(h.sites.key(r.Host))
+	site := h.inv.Snapshot(h.sites.inventoryKey(r.Host))
+	lang := banner.Negotiate("", r.Header.Get("Accept-Language"), h.Languages)
+	if l := q.Get("lang"); l != "" {
+		lang = banner.Negotiate(l, "", h.Languages)
+	}
+	o := inventory.DeclarationOptions{
+		Lang: lang, Embed: q.Get("embed") == "1", PolicyURL: h.PolicyURL,
+		// The settings page in the declaration's language.
+		SettingsURL:   h.Path + "/settings?lang=" + url.QueryEscape(lang),
+		ConsentCookie: h.CookieName, ConsentMaxAge: time.Duration(h.MaxAge),
+	}
+	// The visitor's own choice, for them to quote: this answer is theirs
+	// alone and must not be kept by a shared cache.
+	if st, decided := h.codec.Read(r, h.version(r)); decided && st.ID != "" {
+		o.ConsentID, o.Decided = st.ID, st.Decided
+	}
 	var body []byte
 	if q.Get("format") == "json" {
+		o.SettingsURL = h.Path + "/settings"
 		var err error
-		if body, err = inventory.DeclarationJSON(site, h.catalog); err != nil {
+		if body, err = inventory.RenderDeclarationJSON(site, h.catalog, o); err != nil {
 			return caddyhttp.Error(http.StatusInternalServerError, err)
 		}
 		w.Header().Set("Content-Type", "application/json")
 	} else {
-		lang := banner.Negotiate("", r.Header.Get("Accept-Language"), h.Languages)
-		if l := q.Get("lang"); l != "" {
-			lang = banner.Negotiate(l, "", h.Languages)
-		}
-		body = inventory.DeclarationHTML(site, h.catalog, lang, q.Get("embed") == "1", h.PolicyURL)
+		body = inventory.RenderDeclaration(site, h.catalog, o)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Add("Vary", "Accept-Language")
 	}
-	// The declaration changes as the site is seen; a short shared cache is fine.
-	w.Header().Set("Cache-Control", "public, max-age=300")
+	// The declaration changes as the site is seen; a short shared cache is
+	// fine unless it carries the visitor's consent ID.
+	w.Header().Add("Vary", "Cookie")
+	if o.ConsentID != "" {
+		w.Header().Set("Cache-Control", "private, no-store")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+	}
 	return writeBody(w, r, body)
+}
+
+// embeddedDeclaration is the declaration put into an upstream page at its
+// <div data-consent-declaration> (a site's privacy page): a fragment in the
+// page's language. It never carries the visitor's consent ID, since a page
+// may be cached for others.
+func (h *Handler) embeddedDeclaration(r *http.Request, pageLang string) []byte {
+	lang := banner.Negotiate(pageLang, r.Header.Get("Accept-Language"), h.Languages)
+	return inventory.RenderDeclaration(h.inv.Snapshot(r.Host), h.catalog, inventory.DeclarationOptions{
+		Lang: lang, Embed: true, PolicyURL: h.PolicyURL,
+		SettingsURL:   h.Path + "/settings?lang=" + url.QueryEscape(lang),
+		ConsentCookie: h.CookieName, ConsentMaxAge: time.Duration(h.MaxAge),
+	})
 }
 
 func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request, name string) error {
@@ -216,6 +263,7 @@ func (h *Handler) record(r *http.Request, st policy.State, action, page string) 
 		names[i] = c.String()
 	}
 	h.records.Info("consent",
+		zap.String("site", recordSite(r.Host)),
 		zap.String("consent_id", st.ID),
 		zap.String("policy_version", st.Version),
 		zap.Strings("granted", names),
@@ -226,6 +274,16 @@ func (h *Handler) record(r *http.Request, st policy.State, action, page string) 
 		zap.Bool("gpc", st.Signals.GPC),
 		zap.Bool("dnt", st.Signals.DNT),
 	)
+}
+
+// recordSite is the host a decision was made on, as the visitor's browser
+// named it (lower case, without port), bounded in length.
+func recordSite(host string) string {
+	host = strings.ToLower(hostOnly(host))
+	if len(host) > 253 {
+		host = host[:253]
+	}
+	return host
 }
 
 // uaFamily keeps only the browser family of a user agent: enough to spot a

@@ -2,7 +2,12 @@ package consent
 
 import (
 	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
 
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/samtykke/caddy-consent/module/htmlrewrite"
@@ -13,7 +18,8 @@ import (
 // metrics directive. Counters are looked up once at provision time, so the
 // hot path only adds.
 type metrics struct {
-	decisions      *prometheus.CounterVec // action
+	decisions      *prometheus.CounterVec // site, action
+	bannerShown    *prometheus.CounterVec // site
 	blocked        [htmlrewrite.NumCategories][htmlrewrite.NumKinds]prometheus.Counter
 	cookiesDropped [htmlrewrite.NumCategories + 1]prometheus.Counter // last: unknown
 	cookiesExpired [htmlrewrite.NumCategories + 1]prometheus.Counter
@@ -21,6 +27,12 @@ type metrics struct {
 	rewritten      prometheus.Counter
 	overflows      prometheus.Counter
 	passed         *prometheus.CounterVec // reason
+
+	// The site label's values, learnt from the server on the first request
+	// (see sitesOf); one metrics value per handler.
+	sitesOnce sync.Once
+	sites     siteLabels
+	shown     map[string]prometheus.Counter // site label → banner_shown_total
 }
 
 var metricCategories = [htmlrewrite.NumCategories + 1]string{"necessary", "preferences", "analytics", "marketing", "unknown"}
@@ -44,7 +56,8 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 		}
 		return v
 	}
-	m.decisions = counterVec("decisions_total", "Consent decisions by action.", "action")
+	m.decisions = counterVec("decisions_total", "Consent decisions by site and action.", "site", "action")
+	m.bannerShown = counterVec("banner_shown_total", "Pages served with the banner's first layer (to a visitor who has not decided), by site.", "site")
 	blocked := counterVec("blocked_elements_total", "Elements neutralised in HTML responses, by category and kind.", "category", "kind")
 	dropped := counterVec("cookies_dropped_total", "Upstream Set-Cookie headers dropped, by category.", "category")
 	expired := counterVec("cookies_expired_total", "Cookies of categories not granted that the browser was told to expire, by category.", "category")
@@ -92,4 +105,119 @@ func cookieMetricIndex(c policy.Category, unknown bool) int {
 		return htmlrewrite.NumCategories
 	}
 	return htmlrewrite.CategoryIndex(c)
+}
+
+// otherSite is the site label of every host that is not one of the server's
+// configured hosts, so that a client's Host header cannot grow the series.
+const otherSite = "other"
+
+// maxSiteLabels bounds the site label's values on a server with very many
+// hosts; hosts past the bound (in sorted order) count as other.
+const maxSiteLabels = 200
+
+// siteLabels are the host names of the site blocks of one server: exact
+// names and wildcard patterns (*.example.com), lower case.
+type siteLabels struct {
+	exact map[string]bool
+	wild  []string
+}
+
+// sitesOf reads the hosts the server's routes match on. Caddy provisions a
+// server's matchers before its handlers and puts the server in the context of
+// both, so the host matchers the Caddyfile made of the site addresses are
+// there, compiled. Placeholders in a host pattern cannot be known ahead and
+// are left out.
+func sitesOf(srv *caddyhttp.Server) siteLabels {
+	sl := siteLabels{exact: map[string]bool{}}
+	if srv == nil {
+		return sl
+	}
+	var hosts []string
+	for _, route := range srv.Routes {
+		for _, set := range route.MatcherSets {
+			for _, m := range set {
+				hm, ok := m.(*caddyhttp.MatchHost)
+				if !ok {
+					continue
+				}
+				for _, h := range *hm {
+					if h != "" && !strings.Contains(h, "{") {
+						hosts = append(hosts, strings.ToLower(h))
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(hosts)
+	hosts = slices.Compact(hosts)
+	if len(hosts) > maxSiteLabels {
+		hosts = hosts[:maxSiteLabels]
+	}
+	for _, h := range hosts {
+		if strings.Contains(h, "*") {
+			sl.wild = append(sl.wild, h)
+		} else {
+			sl.exact[h] = true
+		}
+	}
+	return sl
+}
+
+// label returns the configured host that host falls under, or other.
+func (sl *siteLabels) label(host string) string {
+	host = strings.ToLower(strings.TrimSuffix(hostOnly(host), "."))
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if sl.exact[host] {
+		return host
+	}
+	for _, w := range sl.wild {
+		if wildcardMatch(w, host) {
+			return w
+		}
+	}
+	return otherSite
+}
+
+// wildcardMatch matches a host against a pattern whose "*" labels stand for
+// exactly one label each, as Caddy's host matcher does.
+func wildcardMatch(pattern, host string) bool {
+	for {
+		p, prest, pmore := strings.Cut(pattern, ".")
+		h, hrest, hmore := strings.Cut(host, ".")
+		if pmore != hmore || (p != "*" && p != h) || h == "" {
+			return false
+		}
+		if !pmore {
+			return true
+		}
+		pattern, host = prest, hrest
+	}
+}
+
+// site is the site label of a request.
+func (m *metrics) site(r *http.Request) string {
+	m.sitesOnce.Do(func() {
+		srv, _ := r.Context().Value(caddyhttp.ServerCtxKey).(*caddyhttp.Server)
+		m.sites = sitesOf(srv)
+		// Every series exists from the start, so a rate over a site that has
+		// not shown a banner yet is 0 rather than absent.
+		m.shown = map[string]prometheus.Counter{otherSite: m.bannerShown.WithLabelValues(otherSite)}
+		for h := range m.sites.exact {
+			m.shown[h] = m.bannerShown.WithLabelValues(h)
+		}
+		for _, w := range m.sites.wild {
+			m.shown[w] = m.bannerShown.WithLabelValues(w)
+		}
+	})
+	return m.sites.label(r.Host)
+}
+
+// banner counts a page served with the banner's first layer.
+func (m *metrics) banner(r *http.Request) {
+	m.shown[m.site(r)].Inc()
+}
+
+// decision counts a consent decision.
+func (m *metrics) decision(r *http.Request, action string) {
+	m.decisions.WithLabelValues(m.site(r), action).Inc()
 }

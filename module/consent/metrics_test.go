@@ -53,8 +53,10 @@ http://127.0.0.1:{PORT} {
 		t.Fatalf("no caddy_consent_ series in /metrics:\n%s", snippet(raw, 0))
 	}
 	for series, want := range map[string]float64{
-		`caddy_consent_decisions_total{action="accept-all"}`:                       1,
-		`caddy_consent_decisions_total{action="reject-all"}`:                       1,
+		`caddy_consent_decisions_total{action="accept-all",site="127.0.0.1"}`:      1,
+		`caddy_consent_decisions_total{action="reject-all",site="127.0.0.1"}`:      1,
+		`caddy_consent_banner_shown_total{site="127.0.0.1"}`:                       1, // the undecided visitor
+		`caddy_consent_banner_shown_total{site="other"}`:                           0,
 		`caddy_consent_blocked_elements_total{category="analytics",kind="script"}`: 2, // gtag.js, twice
 		`caddy_consent_blocked_elements_total{category="analytics",kind="inline"}`: 2,
 		`caddy_consent_blocked_elements_total{category="marketing",kind="img"}`:    2,

@@ -24,6 +24,11 @@ func (h *Handler) loadSecret(ctx caddy.Context) ([]byte, error) {
 	if h.Secret != "" {
 		s := caddy.NewReplacer().ReplaceKnown(h.Secret, "")
 		if len(s) < MinSecretLen {
+			if hasPlaceholder(h.Secret) {
+				// Name the placeholder (never the value): an unset variable is
+				// the usual cause.
+				return nil, fmt.Errorf("secret %s: resolves to %d bytes, want at least %d; is the variable set in Caddy's environment?", h.Secret, len(s), MinSecretLen)
+			}
 			return nil, fmt.Errorf("secret: %d bytes, want at least %d", len(s), MinSecretLen)
 		}
 		return []byte(s), nil

@@ -227,6 +227,9 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 		Classifier: h.catalog,
 		Granted:    ex.granted,
 		Banner: func(p *htmlrewrite.Page) []byte {
+			if !ex.decided {
+				h.metrics.banner(ex.r) // the first layer: an impression, for consent rates
+			}
 			v := h.view(ex.r, ex, p.Found, p.Lang)
 			v.Origin = pageOrigin(ex.r, p)
 			return h.rendered.get(v, "", func() []byte { return banner.Render(v) })
@@ -237,6 +240,7 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 			return h.rendered.get(v, s.ID, func() []byte { return banner.Placeholder(v, s, s.Category) })
 		},
 	}
+	ex.opts.Declaration = func(p *htmlrewrite.Page) []byte { return h.embeddedDeclaration(ex.r, p.Lang) }
 	ex.opts.UnknownScript = func(_ *htmlrewrite.Page, src []byte) {
 		// A site's own scripts cost a comparison; each other host is
 		// decided once per page (third party or not) and copied once.

@@ -16,23 +16,25 @@ import (
 // request but its path, Accept-Language and privacy signals goes in: no query,
 // no Referer, no other header is ever reflected into the page.
 func (h *Handler) view(r *http.Request, ex *exchange, found []*catalog.Service, htmlLang string) *banner.View {
+	lang := banner.Negotiate(htmlLang, r.Header.Get("Accept-Language"), h.Languages)
 	return &banner.View{
-		Lang:       banner.Negotiate(htmlLang, r.Header.Get("Accept-Language"), h.Languages),
-		Categories: h.offeredCat,
-		Granted:    ex.granted,
-		Decided:    ex.decided,
-		Found:      found,
-		Cookies:    h.catalog.MatchCookie,
-		PolicyURL:  h.PolicyURL,
-		Endpoint:   h.Path,
-		Return:     policy.SafeReturn(ex.path),
-		GPC:        ex.reason == policy.ReasonGPC,
-		DNT:        ex.reason == policy.ReasonDNT,
-		Texts:      h.Texts,
-		AssetCSS:   h.cssURL,
-		AssetJS:    h.jsURL,
-		Nonce:      ex.scriptNonce,
-		StyleNonce: ex.styleNonce,
+		Lang:         lang,
+		SettingsLang: htmlLang != "" && lang != banner.Negotiate("", r.Header.Get("Accept-Language"), h.Languages),
+		Categories:   h.offeredCat,
+		Granted:      ex.granted,
+		Decided:      ex.decided,
+		Found:        found,
+		Cookies:      h.catalog.MatchCookie,
+		PolicyURL:    h.PolicyURL,
+		Endpoint:     h.Path,
+		Return:       policy.SafeReturn(ex.path),
+		GPC:          ex.reason == policy.ReasonGPC,
+		DNT:          ex.reason == policy.ReasonDNT,
+		Texts:        h.Texts,
+		AssetCSS:     h.cssURL,
+		AssetJS:      h.jsURL,
+		Nonce:        ex.scriptNonce,
+		StyleNonce:   ex.styleNonce,
 	}
 }
 
@@ -40,7 +42,7 @@ func (h *Handler) view(r *http.Request, ex *exchange, found []*catalog.Service, 
 // the site is seen to use (a hash of its declared cookies and trackers).
 func (h *Handler) version(r *http.Request) string {
 	if h.PolicyVersion == "auto" {
-		return h.inv.Version(h.sites.key(r.Host), "auto")
+		return h.inv.Version(h.sites.inventoryKey(r.Host), "auto")
 	}
 	return h.PolicyVersion
 }
@@ -75,6 +77,9 @@ func (c *renderCache) get(v *banner.View, extra string, render func() []byte) []
 	}
 	if v.DNT {
 		k.WriteString("|t")
+	}
+	if v.SettingsLang {
+		k.WriteString("|l")
 	}
 	k.WriteByte('|')
 	k.WriteString(v.Return)

@@ -258,7 +258,14 @@ func (r *Rewriter) element(end int) {
 	switch elem {
 	case tagDiv:
 		if rocket = hasRocketYouTube(tag); !rocket {
-			if _, _, _, seen := scanAttrsFast(tag, t.nameEnd-t.tagStart); seen&seenCSS == 0 {
+			_, _, _, seen := scanAttrsFast(tag, t.nameEnd-t.tagStart)
+			if seen&seenDecl != 0 && r.o.Declaration != nil && t.template == 0 && !t.noscript {
+				// A site's own hook: the declaration goes in right after it.
+				r.emitTo(end)
+				r.write(r.o.Declaration(&r.page))
+				return
+			}
+			if seen&seenCSS == 0 {
 				return // the only <div> that loads something, but for CSS
 			}
 		}
@@ -379,6 +386,11 @@ func hasRocketYouTube(tag []byte) bool {
 	}
 	return false
 }
+
+// declarationHook is the attribute that marks where a site's page wants the
+// cookie declaration (Options.Declaration); scanAttrsFast notes it, in any
+// case, as it passes the attribute names.
+const declarationHook = "data-consent-declaration"
 
 // rocketSkip is the Horspool shift for each byte under the last of rocketYouTube.
 var rocketSkip = func() (s [256]uint8) {

@@ -293,7 +293,7 @@ const (
 	cNameEnd             // ends a tag name: whitespace, '/', '>'
 	cAttrEnd             // ends an attribute name: whitespace, '/', '>', '='
 	cUnqEnd              // ends an unquoted attribute value: whitespace, '>'
-	cNoted               // starts a name scanAttrsFast notes: ping, src, style, background
+	cNoted               // starts a name scanAttrsFast notes: ping, src, style, background, data-consent-declaration
 )
 
 var ctab = func() (t [256]uint8) {
@@ -303,7 +303,7 @@ var ctab = func() (t [256]uint8) {
 	t['/'] |= cNameEnd | cAttrEnd
 	t['>'] |= cNameEnd | cAttrEnd | cUnqEnd
 	t['='] |= cAttrEnd
-	for _, c := range []byte("pPsSbB") {
+	for _, c := range []byte("pPsSbBdD") {
 		t[c] |= cNoted
 	}
 	for c := 'a'; c <= 'z'; c++ {

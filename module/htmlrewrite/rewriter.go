@@ -74,6 +74,11 @@ type Options struct {
 	// Google tag.
 	Prelude    []byte
 	PreludeFor func(s *catalog.Service) bool
+	// Declaration, if set, is called at each <div data-consent-declaration>
+	// start tag outside <template> and <noscript>; what it returns is
+	// inserted right after that start tag: the hook by which a site's own
+	// privacy page embeds the cookie declaration.
+	Declaration func(p *Page) []byte
 	// UnknownScript, if set, is called with the URL (entity-decoded) of each
 	// external script the Classifier matched to no service, so that the
 	// caller can notice third-party scripts its catalog does not know. The

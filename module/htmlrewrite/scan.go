@@ -552,7 +552,7 @@ func (r *Rewriter) fastTags(p []byte, i int) int {
 			if end, _, ok, seen = scanAttrsFast(p, j); !ok || !isEnd && r.o.Classifier != nil && (id == tagA && seen != 0 || seen&seenCSS != 0) {
 				return i // a ping (or src), or CSS, to classify
 			}
-			if !isEnd && id == tagDiv && hasRocketYouTube(p[i:end]) {
+			if !isEnd && id == tagDiv && (hasRocketYouTube(p[i:end]) || seen&seenDecl != 0 && r.o.Declaration != nil) {
 				return i
 			}
 		}
@@ -571,6 +571,7 @@ func (r *Rewriter) fastTags(p []byte, i int) int {
 const (
 	seenPingSrc uint8 = 1 << iota // an attribute called ping or src
 	seenCSS                       // a style or background value that may name another host
+	seenDecl                      // the attribute data-consent-declaration (Options.Declaration)
 )
 
 // scanAttrsFast advances through the attributes of a tag from the before
@@ -628,6 +629,10 @@ func scanAttrsFast(p []byte, i int) (end int, selfClosing, ok bool, seen uint8) 
 					css = 1
 				} else if k == 10 && v == 'b'|'a'<<8|'c'<<16|'k'<<24 && eqFold(p[ns+4:i], "ground") {
 					css = 2
+				}
+			case len(declarationHook):
+				if eqFold(p[ns:i], declarationHook) {
+					seen |= seenDecl
 				}
 			}
 		}

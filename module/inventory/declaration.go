@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"github.com/samtykke/caddy-consent/internal/asciihtml"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -21,8 +20,11 @@ var declCategories = []policy.Category{policy.Necessary, policy.Preferences, pol
 type declCookie struct {
 	name       string
 	provider   string
-	purpose    string // catalog purposes are English
+	purpose    string // the catalog's English, unless ownPurpose or purposeKey
+	ownPurpose bool   // purpose is the operator's, in the site's language
+	purposeKey string // a translated text instead of purpose
 	service    string // service ID, when a service sets it
+	svcName    string // the service an operator's rule names, when not a catalog one
 	lifetime   string // catalog form ("session", "2y"); "" when unknown
 	thirdParty bool
 	observed   *Cookie // nil when the row comes from the catalog entry of a service found in pages
@@ -41,6 +43,7 @@ type declService struct {
 // classifies.
 type declaration struct {
 	host         string
+	updated      time.Time // when the record last grew: the latest first sighting
 	cookies      map[policy.Category][]declCookie
 	services     map[policy.Category][]declService
 	unclassified []declCookie
@@ -48,7 +51,25 @@ type declaration struct {
 	serviceNames map[string]string // service ID → name, for the services that set listed cookies
 }
 
-func declare(site Site, cat *catalog.Catalog) *declaration {
+// DeclarationOptions are what the declaration says besides the site's record.
+type DeclarationOptions struct {
+	Lang      string // a built-in banner language; others render English
+	Embed     bool   // a fragment for the site's own privacy page
+	PolicyURL string // linked from the standalone page when http(s) or a site path
+	// SettingsURL is where a visitor changes their choice (a site path);
+	// linked from the declaration when set.
+	SettingsURL string
+	// ConsentCookie is the name of the cookie that stores the visitor's
+	// choice, listed as necessary, set by this site, for ConsentMaxAge.
+	ConsentCookie string
+	ConsentMaxAge time.Duration
+	// ConsentID and Decided are the requesting visitor's recorded choice,
+	// stated so the visitor can quote it; empty for a visitor without one.
+	ConsentID string
+	Decided   time.Time
+}
+
+func declare(site Site, cat *catalog.Catalog, o DeclarationOptions) *declaration {
 	d := &declaration{
 		host:         site.Host,
 		cookies:      map[policy.Category][]declCookie{},
@@ -76,7 +97,7 @@ func declare(site Site, cat *catalog.Catalog) *declaration {
 		}
 		lifetime := "session"
 		if c.MaxAge > 0 {
-			lifetime = lifetimeString(c.MaxAge)
+			lifetime = catalog.LifetimeOf(c.MaxAge)
 		}
 		if row == nil {
 			// The upstream set it, so it is the site's own, first party.
@@ -88,10 +109,29 @@ func declare(site Site, cat *catalog.Catalog) *declaration {
 			provider = site.Host // an operator's cookie rule names no provider
 		}
 		d.cookies[row.Category] = append(d.cookies[row.Category], declCookie{
-			name: row.Pattern, provider: provider, purpose: row.Purpose, service: row.Service,
-			lifetime: lifetime, observed: c,
+			name: row.Pattern, provider: provider, purpose: row.Purpose, ownPurpose: row.OperatorPurpose,
+			service: row.Service, svcName: row.ServiceName, lifetime: lifetime, observed: c,
 		})
 		listed[row.Pattern] = true
+	}
+	if o.ConsentCookie != "" && !listed[o.ConsentCookie] {
+		// The visitor's choice itself: set by the handler, not the upstream,
+		// so no Set-Cookie the inventory sees ever names it.
+		listed[o.ConsentCookie] = true
+		d.cookies[policy.Necessary] = append(d.cookies[policy.Necessary], declCookie{
+			name: o.ConsentCookie, provider: site.Host, purposeKey: "consent_cookie_purpose",
+			lifetime: catalog.LifetimeOf(int64(min(o.ConsentMaxAge, catalog.MaxLifetime) / time.Second)),
+		})
+	}
+	for _, c := range site.Cookies {
+		if c.FirstSeen.After(d.updated) {
+			d.updated = c.FirstSeen
+		}
+	}
+	for _, t := range site.Trackers {
+		if t.FirstSeen.After(d.updated) {
+			d.updated = t.FirstSeen
+		}
 	}
 	for _, t := range site.Trackers {
 		svc := t.Service
@@ -115,8 +155,8 @@ func declare(site Site, cat *catalog.Catalog) *declaration {
 			}
 			listed[p] = true
 			d.cookies[row.Category] = append(d.cookies[row.Category], declCookie{
-				name: row.Pattern, provider: row.Provider, purpose: row.Purpose, service: svc.ID,
-				lifetime: capLifetime(row.Lifetime), thirdParty: row.ThirdParty,
+				name: row.Pattern, provider: row.Provider, purpose: row.Purpose, ownPurpose: row.OperatorPurpose,
+				service: svc.ID, lifetime: catalog.KeptFor(row.Lifetime), thirdParty: row.ThirdParty,
 			})
 		}
 		d.services[svc.Category] = append(d.services[svc.Category], ds)
@@ -156,41 +196,22 @@ func compareFold(a, b string) int {
 	return cmp.Compare(len(a), len(b))
 }
 
-// capLifetime states a catalog lifetime the way a browser keeps it: at most
-// 400 days (MaxLifetime), as observed lifetimes are.
-func capLifetime(l string) string {
-	if d, ok := catalog.ParseLifetime(l); ok && d > MaxLifetime {
-		return lifetimeString(int64(MaxLifetime / time.Second))
-	}
-	return l
-}
-
-// lifetimeString writes seconds in the catalog's lifetime form, in the largest
-// unit that states it within 5 % ("2y", "13mo", "14d", "30m"), so that the
-// seconds of jitter an Expires date carries disappear.
-func lifetimeString(secs int64) string {
-	units := []struct {
-		secs int64
-		unit string
-	}{
-		{365 * 86400, "y"}, {730 * 3600, "mo"}, {86400, "d"}, {3600, "h"}, {60, "m"},
-	}
-	for _, u := range units {
-		if secs < u.secs {
-			continue
-		}
-		n := (secs + u.secs/2) / u.secs
-		if diff := secs - n*u.secs; diff*20 <= secs && -diff*20 <= secs {
-			return strconv.FormatInt(n, 10) + u.unit
-		}
-	}
-	return strconv.FormatInt(max(1, (secs+30)/60), 10) + "m"
-}
-
 // text returns a translation and the language it is written in. Every key
 // the declaration uses exists in every built-in language.
 func text(lang, key string) (string, string) {
 	return banner.Text(lang, key, nil), lang
+}
+
+// setBySite is how the catalog marks a provider that is the site itself
+// ("WordPress (set by this site)"); the declaration says it in its language.
+const setBySite = " (set by this site)"
+
+func localProvider(lang, provider string) string {
+	if name, ok := strings.CutSuffix(provider, setBySite); ok && lang != "en" {
+		s, _ := text(lang, "set_by_site")
+		return name + " (" + s + ")"
+	}
+	return provider
 }
 
 // declarationStyle is deliberately small: readable tables, dark mode, and
@@ -221,11 +242,23 @@ const declarationStyle = `body{font:16px/1.5 system-ui,sans-serif;margin:0;color
 // policyURL when it is an http(s) URL or a site path. The output is ASCII:
 // every other character is a numeric character reference, and everything
 // from the upstream or the catalog is escaped.
+//
+// Purposes are in lang: the catalog's English ones on English pages, the
+// operator's own as written, and otherwise the translated purpose of the
+// row's category, so a page is never half English.
 func DeclarationHTML(site Site, cat *catalog.Catalog, lang string, embed bool, policyURL string) []byte {
+	return RenderDeclaration(site, cat, DeclarationOptions{Lang: lang, Embed: embed, PolicyURL: policyURL})
+}
+
+// RenderDeclaration is DeclarationHTML with every option: besides, it lists
+// the consent cookie, says when the record last grew (the date something was
+// first seen) and links to where the visitor changes their choice.
+func RenderDeclaration(site Site, cat *catalog.Catalog, o DeclarationOptions) []byte {
+	lang, embed, policyURL := o.Lang, o.Embed, o.PolicyURL
 	if !slices.Contains(banner.Languages(), lang) {
 		lang = "en"
 	}
-	d := declare(site, cat)
+	d := declare(site, cat, o)
 	w := asciihtml.NewWriter(8192)
 	h1, h2 := "h2", "h3"
 	if !embed {
@@ -244,6 +277,28 @@ func DeclarationHTML(site Site, cat *catalog.Catalog, lang string, embed bool, p
 	w.TagText(h1, ` id="consent-decl-title"`, title)
 	intro, _ := text(lang, "declaration_intro")
 	w.TagText("p", "", intro)
+	if !d.updated.IsZero() {
+		// An ISO date reads the same in every language and sorts.
+		s, _ := text(lang, "declaration_updated")
+		before, after, _ := strings.Cut(s, "{date}")
+		date := d.updated.UTC().Format(time.DateOnly)
+		w.Raw(`<p class="cd-updated">`)
+		w.Esc(before)
+		w.Raw(`<time datetime="` + date + `">` + date + `</time>`)
+		w.Esc(after)
+		w.Raw(`</p>`)
+	}
+	if o.ConsentID != "" {
+		banner.ConsentRecord(w, lang, o.ConsentID, o.Decided, nil)
+	}
+	if asciihtml.SafeURL(o.SettingsURL) {
+		s, _ := text(lang, "change_consent")
+		w.Raw(`<p class="cd-change"><a`)
+		w.Attr("href", o.SettingsURL)
+		w.Raw(`>`)
+		w.Esc(s)
+		w.Raw(`</a></p>`)
+	}
 	for _, c := range declCategories {
 		rows := d.cookies[c]
 		for _, s := range d.services[c] {
@@ -310,22 +365,33 @@ func (d *declaration) section(w *asciihtml.Writer, lang, id, h string, rows []de
 			w.TagText("code", "", r.name)
 			// Who sets it, as the hand-written declarations say it: the
 			// service, beside the legal entity in the next column.
-			if svc := d.serviceNames[r.service]; svc != "" {
+			svc := d.serviceNames[r.service]
+			if svc == "" {
+				svc = r.svcName
+			}
+			if svc != "" {
 				w.Raw(`<br>`)
 				w.TagText("small", "", svc)
 			}
 		}
 		w.Raw(`</td><td>`)
-		w.Esc(r.provider)
-		if r.purpose == "" {
-			w.Raw(`</td><td>&#8212;`)
-		} else if lang != "en" {
-			// Catalog purposes are English; say so for screen readers.
-			w.Raw(`</td><td lang="en">`)
+		w.Esc(localProvider(lang, r.provider))
+		w.Raw(`</td><td>`)
+		switch {
+		case r.purposeKey != "":
+			s, _ := text(lang, r.purposeKey)
+			w.Esc(s)
+		case r.purpose == "":
+			w.Raw(`&#8212;`)
+		case r.ownPurpose:
+			w.Esc(r.purpose) // the operator's words, in the site's language
+		case r.purpose != "" && lang == "en":
 			w.Esc(r.purpose)
-		} else {
-			w.Raw(`</td><td>`)
-			w.Esc(r.purpose)
+		default:
+			// The catalog's purposes are English: a page in another language
+			// says what the category is for instead.
+			s, _ := text(lang, "category_"+id+"_desc")
+			w.Esc(s)
 		}
 		w.Raw(`</td><td>`)
 		if r.lifetime == "" {
@@ -349,9 +415,18 @@ func (d *declaration) section(w *asciihtml.Writer, lang, id, h string, rows []de
 // part of the contract.
 type jsonDeclaration struct {
 	Host               string         `json:"host"`
+	Updated            *time.Time     `json:"updated,omitempty"`
+	SettingsURL        string         `json:"settings_url,omitempty"`
+	Consent            *jsonConsent   `json:"consent,omitempty"`
 	Categories         []jsonCategory `json:"categories"`
 	Unclassified       []jsonCookie   `json:"unclassified"`
 	UnknownScriptHosts []Host         `json:"unknown_script_hosts"`
+}
+
+// jsonConsent is the requesting visitor's recorded choice.
+type jsonConsent struct {
+	ID      string    `json:"id"`
+	Decided time.Time `json:"decided"`
 }
 
 type jsonCategory struct {
@@ -361,18 +436,19 @@ type jsonCategory struct {
 }
 
 type jsonCookie struct {
-	Name       string     `json:"name"`
-	Provider   string     `json:"provider"`
-	Purpose    string     `json:"purpose"`
-	Service    string     `json:"service,omitempty"`
-	Lifetime   string     `json:"lifetime"`
-	ThirdParty bool       `json:"third_party"`
-	Observed   bool       `json:"observed"`
-	HTTPOnly   *bool      `json:"http_only,omitempty"`
-	Secure     *bool      `json:"secure,omitempty"`
-	SameSite   []string   `json:"same_site,omitempty"`
-	FirstSeen  *time.Time `json:"first_seen,omitempty"`
-	LastSeen   *time.Time `json:"last_seen,omitempty"`
+	Name        string     `json:"name"`
+	Provider    string     `json:"provider"`
+	Purpose     string     `json:"purpose"`
+	Service     string     `json:"service,omitempty"`
+	ServiceName string     `json:"service_name,omitempty"` // an operator's rule's service that is not a catalog one
+	Lifetime    string     `json:"lifetime"`
+	ThirdParty  bool       `json:"third_party"`
+	Observed    bool       `json:"observed"`
+	HTTPOnly    *bool      `json:"http_only,omitempty"`
+	Secure      *bool      `json:"secure,omitempty"`
+	SameSite    []string   `json:"same_site,omitempty"`
+	FirstSeen   *time.Time `json:"first_seen,omitempty"`
+	LastSeen    *time.Time `json:"last_seen,omitempty"`
 }
 
 type jsonService struct {
@@ -414,12 +490,28 @@ type jsonService struct {
 //
 // Lists are never null and are sorted by name.
 func DeclarationJSON(site Site, cat *catalog.Catalog) ([]byte, error) {
-	d := declare(site, cat)
+	return RenderDeclarationJSON(site, cat, DeclarationOptions{})
+}
+
+// RenderDeclarationJSON is DeclarationJSON with the options of
+// RenderDeclaration: the consent cookie among the necessary cookies (its
+// purpose in English, like the catalog's), "updated" (when something was
+// last first seen) and "settings_url".
+func RenderDeclarationJSON(site Site, cat *catalog.Catalog, o DeclarationOptions) ([]byte, error) {
+	d := declare(site, cat, o)
 	out := jsonDeclaration{
 		Host:               site.Host,
+		SettingsURL:        o.SettingsURL,
 		Categories:         make([]jsonCategory, 0, len(declCategories)),
 		Unclassified:       make([]jsonCookie, 0, len(d.unclassified)),
 		UnknownScriptHosts: d.unknownHosts,
+	}
+	if !d.updated.IsZero() {
+		u := d.updated.UTC()
+		out.Updated = &u
+	}
+	if o.ConsentID != "" {
+		out.Consent = &jsonConsent{ID: o.ConsentID, Decided: o.Decided.UTC()}
 	}
 	if out.UnknownScriptHosts == nil {
 		out.UnknownScriptHosts = []Host{}
@@ -445,8 +537,12 @@ func DeclarationJSON(site Site, cat *catalog.Catalog) ([]byte, error) {
 }
 
 func (r declCookie) json() jsonCookie {
+	purpose := r.purpose
+	if r.purposeKey != "" {
+		purpose, _ = text("en", r.purposeKey)
+	}
 	j := jsonCookie{
-		Name: r.name, Provider: r.provider, Purpose: r.purpose, Service: r.service,
+		Name: r.name, Provider: r.provider, Purpose: purpose, Service: r.service, ServiceName: r.svcName,
 		Lifetime: r.lifetime, ThirdParty: r.thirdParty, Observed: r.observed != nil,
 	}
 	if c := r.observed; c != nil {

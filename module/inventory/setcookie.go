@@ -4,13 +4,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/firewall"
 )
 
-// MaxLifetime is the longest a browser keeps a cookie: Max-Age and Expires
-// are capped at 400 days (RFC 6265bis §5.6.1, §5.6.2; Chrome 104+, Firefox,
-// Safari).
-const MaxLifetime = 400 * 24 * time.Hour
+// MaxLifetime is the longest a browser keeps a cookie (catalog.MaxLifetime,
+// 400 days).
+const MaxLifetime = catalog.MaxLifetime
 
 // SetCookie is what a Set-Cookie line says about its cookie, read the way a
 // browser reads it (RFC 6265bis §5.6). Its strings point into the line; the

@@ -17,6 +17,7 @@ func init() {
 //
 //	ip_truncate [<ipv4_bits> [<ipv6_bits>]] {
 //		wrap <encoder> [<encoder options>]
+//		except <cidr|address|private_ranges>...
 //	}
 func (e *Encoder) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // consume encoder name
@@ -55,6 +56,17 @@ func (e *Encoder) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return d.Errf("ip_truncate: module %s (%T) is not a log encoder", id, unm)
 			}
 			e.WrappedRaw = caddyconfig.JSONModuleObject(enc, "format", name, nil)
+		case "except":
+			nets := d.RemainingArgs()
+			if len(nets) == 0 {
+				return d.ArgErr()
+			}
+			for _, n := range nets {
+				if _, err := ParseNetworks(n); err != nil {
+					return d.Errf("ip_truncate: except: %v", err)
+				}
+			}
+			e.Except = append(e.Except, nets...)
 		default:
 			return d.Errf("ip_truncate: unrecognized subdirective %q", d.Val())
 		}

@@ -3,9 +3,12 @@ package iplog
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"os"
+	"strings"
 
 	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"github.com/caddyserver/caddy/v2/modules/logging"
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
@@ -35,8 +38,18 @@ type Encoder struct {
 	// Leading bits kept of an IPv6 address, 0-128. Default: 48.
 	IPv6Bits *int `json:"ipv6_bits,omitempty"`
 
+	// Networks (CIDR, or a single address) whose addresses are kept whole
+	// in the message and in fields that do not carry the client: the
+	// operator's upstreams, so "dial tcp 10.0.0.5:9000" names its backend.
+	// "private_ranges" stands for the private and loopback ranges. Fields
+	// that carry the client (the request object with remote_ip, client_ip
+	// and headers such as X-Forwarded-For; remote_ip, client_ip and ip on
+	// their own) are truncated anyway.
+	Except []string `json:"except,omitempty"`
+
 	// objectEncoder truncates fields added to the encoder itself, i.e.
-	// context fields from logger.With.
+	// context fields from logger.With. Its t and c are the truncators of
+	// every entry: t with Except, c without.
 	objectEncoder
 
 	wrapped          zapcore.Encoder
@@ -62,7 +75,14 @@ func (e *Encoder) Provision(ctx caddy.Context) error {
 	if e.IPv6Bits != nil {
 		t.V6Bits = *e.IPv6Bits
 	}
-	e.t = t
+	for _, s := range e.Except {
+		p, err := ParseNetworks(s)
+		if err != nil {
+			return fmt.Errorf("ip_truncate: except: %v", err)
+		}
+		t.Except = append(t.Except, p...)
+	}
+	e.t, e.c = t, t.Client()
 	if e.WrappedRaw == nil {
 		je := new(logging.JSONEncoder)
 		if err := je.Provision(ctx); err != nil {
@@ -129,11 +149,40 @@ func (e *Encoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffe
 	if len(fields) == 0 {
 		return e.wrapped.EncodeEntry(ent, nil)
 	}
-	sc := getScratch(e.t)
+	sc := getScratch()
 	defer sc.release()
-	sc.fields = fieldList{sc: sc, fields: fields}
+	sc.fields = fieldList{t: e.t, c: e.c, sc: sc, fields: fields}
 	sc.one[0] = zapcore.Field{Type: zapcore.InlineMarshalerType, Interface: &sc.fields}
 	return e.wrapped.EncodeEntry(ent, sc.one[:])
+}
+
+// ParseNetworks parses one entry of except: a CIDR, a single address (kept
+// as a network of one), or "private_ranges" (Caddy's list of private and
+// loopback networks, as trusted_proxies names them).
+func ParseNetworks(s string) ([]netip.Prefix, error) {
+	if s == "private_ranges" {
+		var out []netip.Prefix
+		for _, c := range caddyhttp.PrivateRangesCIDR() {
+			p, err := ParseNetworks(c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p...)
+		}
+		return out, nil
+	}
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is no network: %v", s, err)
+		}
+		return []netip.Prefix{p.Masked()}, nil
+	}
+	ip, err := netip.ParseAddr(s)
+	if err != nil {
+		return nil, fmt.Errorf("%q is neither a network (10.0.0.0/8) nor an address", s)
+	}
+	return []netip.Prefix{netip.PrefixFrom(ip.WithZone(""), ip.BitLen())}, nil
 }
 
 // Interface guards

@@ -414,6 +414,43 @@ func TestEncoderValidate(t *testing.T) {
 	}
 }
 
+// Excepted addresses stay whole in the message and in fields that name no
+// client; under client keys everything is truncated.
+func TestEncoderExcept(t *testing.T) {
+	enc := loadEncoder(t, "caddy.logging.encoders.ip_truncate", `{"except":["10.0.0.0/8","2001:db8:9::/48","192.0.2.7"]}`)
+	ent := fixedEntry
+	ent.Message = "dial tcp 10.0.0.5:9000: connect: connection refused; [2001:db8:9::5]:80 and 203.0.113.7"
+	req := accessRequest("10.1.2.3:5555", "10.9.9.9", "/?u=10.0.0.5", map[string][]string{"X-Forwarded-For": {"10.9.9.9, 192.0.2.7"}})
+	buf, err := enc.EncodeEntry(ent, []zapcore.Field{
+		zap.Object("request", req),
+		zap.String("upstream", "10.0.0.5:9000"),
+		zap.String("error", "dial tcp [::ffff:10.0.0.5]:9000 via 192.0.2.7 and 192.0.2.8"),
+		zap.String("client_ip", "10.9.9.9"),
+		zap.Strings("ips", []string{"10.0.0.6", "198.51.100.9"}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		`"msg":"dial tcp 10.0.0.5:9000: connect: connection refused; [2001:db8:9::5]:80 and 203.0.113.0"`,
+		`"upstream":"10.0.0.5:9000"`,
+		`"error":"dial tcp [::ffff:10.0.0.5]:9000 via 192.0.2.7 and 192.0.2.0"`,
+		`"ips":["10.0.0.6","198.51.100.0"]`,
+		`"remote_ip":"10.1.2.0"`,
+		`"client_ip":"10.9.9.0"`,
+		`"uri":"/?u=10.0.0.0"`,
+		`"X-Forwarded-For":["10.9.9.0, 192.0.2.0"]`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "10.9.9.9") || strings.Contains(out, "10.1.2.3") {
+		t.Errorf("a client address is whole:\n%s", out)
+	}
+}
+
 func TestUnmarshalCaddyfile(t *testing.T) {
 	tests := []struct {
 		name, input, want, wantErr string
@@ -432,6 +469,10 @@ func TestUnmarshalCaddyfile(t *testing.T) {
 		{"wrap without encoder", "ip_truncate {\n\twrap\n}", "", "at Testfile:2"},
 		{"wrap twice", "ip_truncate {\n\twrap json\n\twrap console\n}", "", "ip_truncate: wrap given twice, at Testfile:3"},
 		{"wrap unknown", "ip_truncate {\n\twrap nope\n}", "", "caddy.logging.encoders.nope"},
+		{"except", "ip_truncate {\n\texcept 10.0.0.0/8 2001:db8:9::/48\n\texcept 192.0.2.7 private_ranges\n}", `{"except":["10.0.0.0/8","2001:db8:9::/48","192.0.2.7","private_ranges"]}`, ""},
+		{"except nothing", "ip_truncate {\n\texcept\n}", "", "at Testfile:2"},
+		{"except bad", "ip_truncate {\n\texcept 10.0.0.0/33\n}", "", `ip_truncate: except: "10.0.0.0/33" is no network`},
+		{"except word", "ip_truncate {\n\texcept backend\n}", "", `ip_truncate: except: "backend" is neither a network (10.0.0.0/8) nor an address, at Testfile:2`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,50 +17,75 @@ import (
 // encodes a marshaler within the call that receives it, so the wrappers are
 // free again when that call returns.
 
-// objectEncoder truncates what is added to enc.
+// objectEncoder truncates what is added to enc: with t, or with c (t
+// without exceptions) under a key that carries a client's address.
 type objectEncoder struct {
-	t   Truncator
-	sc  *scratch // nil on the Encoder itself: each call takes its own
-	enc zapcore.ObjectEncoder
+	t, c Truncator
+	sc   *scratch // nil on the Encoder itself: each call takes its own
+	enc  zapcore.ObjectEncoder
+}
+
+// clientKeys are the keys under which Caddy and this module log what a
+// client sent or who the client is: the request object of access and error
+// entries (remote_ip, client_ip, uri, headers, …), the headers of a proxied
+// request in reverse_proxy's debug entries, and addresses logged on their
+// own. Everything under them is truncated without exceptions, so a client
+// cannot keep its address whole by naming an excepted one in
+// X-Forwarded-For. Other fields (the message, error, upstream, dial,
+// resp_headers) keep excepted addresses, which is where backends are named.
+func clientKey(key string) bool {
+	switch key {
+	case "request", "headers", "remote_ip", "client_ip", "remote_addr", "remote", "client", "ip":
+		return true
+	}
+	return false
+}
+
+// pick returns the truncator for the value under key.
+func (o *objectEncoder) pick(key string) Truncator {
+	if len(o.t.Except) > 0 && clientKey(key) {
+		return o.c
+	}
+	return o.t
 }
 
 // AddArray implements zapcore.ObjectEncoder.
 func (o *objectEncoder) AddArray(key string, m zapcore.ArrayMarshaler) error {
 	sc := o.sc
 	if sc == nil {
-		sc = getScratch(o.t)
+		sc = getScratch()
 		defer sc.release()
 	}
-	return o.enc.AddArray(o.t.String(key), sc.arrayMarshaler(m))
+	return o.enc.AddArray(o.c.String(key), sc.arrayMarshaler(m, o.pick(key), o.c))
 }
 
 // AddObject implements zapcore.ObjectEncoder.
 func (o *objectEncoder) AddObject(key string, m zapcore.ObjectMarshaler) error {
 	sc := o.sc
 	if sc == nil {
-		sc = getScratch(o.t)
+		sc = getScratch()
 		defer sc.release()
 	}
-	return o.enc.AddObject(o.t.String(key), sc.objectMarshaler(m))
+	return o.enc.AddObject(o.c.String(key), sc.objectMarshaler(m, o.pick(key), o.c))
 }
 
 // AddString implements zapcore.ObjectEncoder.
 func (o *objectEncoder) AddString(key, value string) {
-	o.enc.AddString(o.t.String(key), o.t.String(value))
+	o.enc.AddString(o.c.String(key), o.pick(key).String(value))
 }
 
 // AddByteString implements zapcore.ObjectEncoder.
 func (o *objectEncoder) AddByteString(key string, value []byte) {
-	o.enc.AddByteString(o.t.String(key), o.t.Bytes(value))
+	o.enc.AddByteString(o.c.String(key), o.pick(key).Bytes(value))
 }
 
 // AddReflected implements zapcore.ObjectEncoder.
 func (o *objectEncoder) AddReflected(key string, value any) error {
-	return o.enc.AddReflected(o.t.String(key), o.t.reflected(value))
+	return o.enc.AddReflected(o.c.String(key), o.pick(key).reflected(value))
 }
 
 // OpenNamespace implements zapcore.ObjectEncoder.
-func (o *objectEncoder) OpenNamespace(key string) { o.enc.OpenNamespace(o.t.String(key)) }
+func (o *objectEncoder) OpenNamespace(key string) { o.enc.OpenNamespace(o.c.String(key)) }
 
 // Values that cannot hold an address pass as they are; binary fields are
 // base64 in the output and hold no address text.
@@ -87,31 +112,33 @@ func (o *objectEncoder) AddUint16(k string, v uint16)   { o.enc.AddUint16(o.t.St
 func (o *objectEncoder) AddUint8(k string, v uint8)     { o.enc.AddUint8(o.t.String(k), v) }
 func (o *objectEncoder) AddUintptr(k string, v uintptr) { o.enc.AddUintptr(o.t.String(k), v) }
 
-// arrayEncoder truncates what is appended to enc.
+// arrayEncoder truncates what is appended to enc with t; c is passed on to
+// objects inside.
 type arrayEncoder struct {
-	sc  *scratch
-	enc zapcore.ArrayEncoder
+	t, c Truncator
+	sc   *scratch
+	enc  zapcore.ArrayEncoder
 }
 
 // AppendArray implements zapcore.ArrayEncoder.
 func (a *arrayEncoder) AppendArray(m zapcore.ArrayMarshaler) error {
-	return a.enc.AppendArray(a.sc.arrayMarshaler(m))
+	return a.enc.AppendArray(a.sc.arrayMarshaler(m, a.t, a.c))
 }
 
 // AppendObject implements zapcore.ArrayEncoder.
 func (a *arrayEncoder) AppendObject(m zapcore.ObjectMarshaler) error {
-	return a.enc.AppendObject(a.sc.objectMarshaler(m))
+	return a.enc.AppendObject(a.sc.objectMarshaler(m, a.t, a.c))
 }
 
 // AppendString implements zapcore.ArrayEncoder.
-func (a *arrayEncoder) AppendString(v string) { a.enc.AppendString(a.sc.t.String(v)) }
+func (a *arrayEncoder) AppendString(v string) { a.enc.AppendString(a.t.String(v)) }
 
 // AppendByteString implements zapcore.ArrayEncoder.
-func (a *arrayEncoder) AppendByteString(v []byte) { a.enc.AppendByteString(a.sc.t.Bytes(v)) }
+func (a *arrayEncoder) AppendByteString(v []byte) { a.enc.AppendByteString(a.t.Bytes(v)) }
 
 // AppendReflected implements zapcore.ArrayEncoder.
 func (a *arrayEncoder) AppendReflected(v any) error {
-	return a.enc.AppendReflected(a.sc.t.reflected(v))
+	return a.enc.AppendReflected(a.t.reflected(v))
 }
 
 func (a *arrayEncoder) AppendBool(v bool)             { a.enc.AppendBool(v) }
@@ -137,35 +164,38 @@ func (a *arrayEncoder) AppendTime(v time.Time) { a.enc.AppendTime(v) }
 
 // objectMarshaler hands m a truncating encoder.
 type objectMarshaler struct {
-	sc *scratch
-	m  zapcore.ObjectMarshaler
+	t, c Truncator
+	sc   *scratch
+	m    zapcore.ObjectMarshaler
 }
 
 // MarshalLogObject implements zapcore.ObjectMarshaler.
 func (w *objectMarshaler) MarshalLogObject(enc zapcore.ObjectEncoder) error {
-	return w.m.MarshalLogObject(w.sc.objectEncoder(enc))
+	return w.m.MarshalLogObject(w.sc.objectEncoder(enc, w.t, w.c))
 }
 
 // arrayMarshaler hands m a truncating encoder.
 type arrayMarshaler struct {
-	sc *scratch
-	m  zapcore.ArrayMarshaler
+	t, c Truncator
+	sc   *scratch
+	m    zapcore.ArrayMarshaler
 }
 
 // MarshalLogArray implements zapcore.ArrayMarshaler.
 func (w *arrayMarshaler) MarshalLogArray(enc zapcore.ArrayEncoder) error {
-	return w.m.MarshalLogArray(w.sc.arrayEncoder(enc))
+	return w.m.MarshalLogArray(w.sc.arrayEncoder(enc, w.t, w.c))
 }
 
 // fieldList adds an entry's fields through a truncating encoder.
 type fieldList struct {
+	t, c   Truncator
 	sc     *scratch
 	fields []zapcore.Field
 }
 
 // MarshalLogObject implements zapcore.ObjectMarshaler.
 func (l *fieldList) MarshalLogObject(enc zapcore.ObjectEncoder) error {
-	oe := l.sc.objectEncoder(enc)
+	oe := l.sc.objectEncoder(enc, l.t, l.c)
 	for i := range l.fields {
 		l.fields[i].AddTo(oe)
 	}
@@ -221,7 +251,6 @@ func (t Truncator) tree(v any) (any, bool) {
 
 // scratch holds the wrappers one top-level encoding call needs.
 type scratch struct {
-	t      Truncator
 	fields fieldList
 	one    [1]zapcore.Field
 	objs   slab[objectEncoder]
@@ -232,10 +261,8 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-func getScratch(t Truncator) *scratch {
-	sc := scratchPool.Get().(*scratch)
-	sc.t = t
-	return sc
+func getScratch() *scratch {
+	return scratchPool.Get().(*scratch)
 }
 
 // release clears references (so the pool pins no log data) and returns sc
@@ -249,27 +276,27 @@ func (sc *scratch) release() {
 	}
 }
 
-func (sc *scratch) objectEncoder(enc zapcore.ObjectEncoder) *objectEncoder {
+func (sc *scratch) objectEncoder(enc zapcore.ObjectEncoder, t, c Truncator) *objectEncoder {
 	o := sc.objs.next()
-	*o = objectEncoder{t: sc.t, sc: sc, enc: enc}
+	*o = objectEncoder{t: t, c: c, sc: sc, enc: enc}
 	return o
 }
 
-func (sc *scratch) arrayEncoder(enc zapcore.ArrayEncoder) *arrayEncoder {
+func (sc *scratch) arrayEncoder(enc zapcore.ArrayEncoder, t, c Truncator) *arrayEncoder {
 	a := sc.arrs.next()
-	*a = arrayEncoder{sc: sc, enc: enc}
+	*a = arrayEncoder{t: t, c: c, sc: sc, enc: enc}
 	return a
 }
 
-func (sc *scratch) objectMarshaler(m zapcore.ObjectMarshaler) *objectMarshaler {
+func (sc *scratch) objectMarshaler(m zapcore.ObjectMarshaler, t, c Truncator) *objectMarshaler {
 	w := sc.omars.next()
-	*w = objectMarshaler{sc: sc, m: m}
+	*w = objectMarshaler{t: t, c: c, sc: sc, m: m}
 	return w
 }
 
-func (sc *scratch) arrayMarshaler(m zapcore.ArrayMarshaler) *arrayMarshaler {
+func (sc *scratch) arrayMarshaler(m zapcore.ArrayMarshaler, t, c Truncator) *arrayMarshaler {
 	w := sc.amars.next()
-	*w = arrayMarshaler{sc: sc, m: m}
+	*w = arrayMarshaler{t: t, c: c, sc: sc, m: m}
 	return w
 }
 

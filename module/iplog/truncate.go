@@ -39,6 +39,34 @@ const (
 type Truncator struct {
 	V4Bits int // leading bits kept of an IPv4 address, 0-32
 	V6Bits int // leading bits kept of an IPv6 address, 0-128
+
+	// Except lists networks whose addresses are kept whole: the operator's
+	// own (upstreams, load balancers), so an error names the backend that
+	// failed. Whoever truncates a client's address uses Client, which
+	// ignores them, because a client can put any address in a header.
+	Except []netip.Prefix
+}
+
+// Client returns t without exceptions: the truncator for text that carries
+// a client's address.
+func (t Truncator) Client() Truncator {
+	t.Except = nil
+	return t
+}
+
+// kept reports whether ip lies in one of the excepted networks. Zones and
+// IPv4 mapping do not hide an address from its network.
+func (t Truncator) kept(ip netip.Addr) bool {
+	if len(t.Except) == 0 {
+		return false
+	}
+	ip = ip.WithZone("").Unmap()
+	for _, p := range t.Except {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // Default returns the truncator that keeps /24 of IPv4 and /48 of IPv6.
@@ -65,10 +93,10 @@ func (t Truncator) v6() int { return min(max(t.V6Bits, 0), 128) }
 // carries a whole IPv4 address inside its kept bits (6to4, NAT64, Teredo,
 // IPv4-compatible), it is cut so that no more of that IPv4 address survives
 // than V4Bits. The zone names an interface of this host, not the visitor, and
-// is kept.
+// is kept. An address in Except is returned whole.
 func (t Truncator) IP(ip netip.Addr) netip.Addr {
 	switch {
-	case !ip.IsValid():
+	case !ip.IsValid() || t.kept(ip):
 		return ip
 	case ip.Is4():
 		return keep(ip, t.v4())
@@ -223,7 +251,9 @@ func (t Truncator) v6Run(e *edit, a, b int, encoded bool) bool {
 		b--
 	}
 	if ip, ok := parseV6(s[a:b], encoded); ok {
-		e.replaceIP(a, b, t.IP(ip), encoded)
+		if !t.kept(ip) { // an excepted address keeps its spelling too
+			e.replaceIP(a, b, t.IP(ip), encoded)
+		}
 		return true
 	}
 	// "2001:db8::1:443" parses as an address already; nine groups do not.
@@ -237,7 +267,9 @@ func (t Truncator) v6Run(e *edit, a, b int, encoded bool) bool {
 		return false
 	}
 	if ip, ok := parseV6(s[a:p], encoded); ok {
-		e.replaceIP(a, p, t.IP(ip), encoded)
+		if !t.kept(ip) {
+			e.replaceIP(a, p, t.IP(ip), encoded)
+		}
 		return true
 	}
 	return false
@@ -397,7 +429,7 @@ func (q *quad) decimal(s string, i, j int) {
 
 // word ends the row: exactly four octets make an address.
 func (q *quad) word(t Truncator, e *edit) {
-	if q.n == 4 && !q.bad {
+	if q.n == 4 && !q.bad && !t.kept(netip.AddrFrom4(q.oct)) {
 		e.replaceV4(q.start, q.end, t.v4Octets(q.oct))
 	}
 	*q = quad{}

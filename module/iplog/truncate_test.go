@@ -106,14 +106,14 @@ func TestStringBits(t *testing.T) {
 		in   string
 		want string
 	}{
-		{"strict", Truncator{16, 32}, "203.0.113.77 2001:db8:1234::1", "203.0.0.0 2001:db8::"},
+		{"strict", Truncator{V4Bits: 16, V6Bits: 32}, "203.0.113.77 2001:db8:1234::1", "203.0.0.0 2001:db8::"},
 		{"zero value keeps nothing", Truncator{}, "203.0.113.77 [2001:db8::1]:80", "0.0.0.0 [::]:80"},
-		{"keep all", Truncator{32, 128}, "203.0.113.77 2001:db8::1", "203.0.113.77 2001:db8::1"},
-		{"odd bits", Truncator{20, 52}, "203.0.127.255 2001:db8:1234:5fff::", "203.0.112.0 2001:db8:1234:5000::"},
-		{"out of range clamped", Truncator{-3, 999}, "203.0.113.77 2001:db8::1", "0.0.0.0 2001:db8::1"},
-		{"mapped uses ipv4 bits", Truncator{8, 128}, "::ffff:203.0.113.77", "::ffff:203.0.0.0"},
-		{"nat64 cut to ipv4 bits", Truncator{24, 128}, "64:ff9b::203.0.113.77", "64:ff9b::cb00:7100"},
-		{"teredo cut to ipv4 bits", Truncator{24, 128}, "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:0:4136:e378:8000:63bf:3fff:fd00"},
+		{"keep all", Truncator{V4Bits: 32, V6Bits: 128}, "203.0.113.77 2001:db8::1", "203.0.113.77 2001:db8::1"},
+		{"odd bits", Truncator{V4Bits: 20, V6Bits: 52}, "203.0.127.255 2001:db8:1234:5fff::", "203.0.112.0 2001:db8:1234:5000::"},
+		{"out of range clamped", Truncator{V4Bits: -3, V6Bits: 999}, "203.0.113.77 2001:db8::1", "0.0.0.0 2001:db8::1"},
+		{"mapped uses ipv4 bits", Truncator{V4Bits: 8, V6Bits: 128}, "::ffff:203.0.113.77", "::ffff:203.0.0.0"},
+		{"nat64 cut to ipv4 bits", Truncator{V4Bits: 24, V6Bits: 128}, "64:ff9b::203.0.113.77", "64:ff9b::cb00:7100"},
+		{"teredo cut to ipv4 bits", Truncator{V4Bits: 24, V6Bits: 128}, "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:0:4136:e378:8000:63bf:3fff:fd00"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -221,11 +221,11 @@ func TestValidate(t *testing.T) {
 		wantErr string
 	}{
 		{Default(), ""},
-		{Truncator{0, 0}, ""},
-		{Truncator{32, 128}, ""},
-		{Truncator{33, 48}, "ipv4 bits must be from 0 to 32, got 33"},
-		{Truncator{-1, 48}, "ipv4 bits must be from 0 to 32, got -1"},
-		{Truncator{24, 129}, "ipv6 bits must be from 0 to 128, got 129"},
+		{Truncator{V4Bits: 0, V6Bits: 0}, ""},
+		{Truncator{V4Bits: 32, V6Bits: 128}, ""},
+		{Truncator{V4Bits: 33, V6Bits: 48}, "ipv4 bits must be from 0 to 32, got 33"},
+		{Truncator{V4Bits: -1, V6Bits: 48}, "ipv4 bits must be from 0 to 32, got -1"},
+		{Truncator{V4Bits: 24, V6Bits: 129}, "ipv6 bits must be from 0 to 128, got 129"},
 	}
 	for _, tt := range tests {
 		err := tt.tr.Validate()

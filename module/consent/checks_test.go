@@ -1,0 +1,78 @@
+package consent
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/samtykke/caddy-consent/internal/testcaddy"
+)
+
+// TestUngrantableCategoryWarning starts a real Caddy whose categories leave
+// preferences out while a cookie rule and the catalog name preference
+// cookies, and reads the warning from Caddy's log.
+func TestUngrantableCategoryWarning(t *testing.T) {
+	for _, tt := range []struct {
+		name, categories string
+		warn             bool
+	}{
+		{"preferences left out", "analytics marketing", true},
+		{"all offered", "preferences analytics marketing", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			log := filepath.Join(t.TempDir(), "caddy.log")
+			testcaddy.Start(t, fmt.Sprintf(`{
+	log {
+		output file %s
+		format json
+		level WARN
+	}
+}
+
+http://127.0.0.1:{PORT} {
+	consent {
+		secret %s
+		categories %s
+		cookie dark_mode preferences "Remembers dark mode"
+		cookie ab_test analytics
+	}
+	respond "ok"
+}
+`, log, secret, tt.categories))
+			raw, err := os.ReadFile(log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var line string
+			for _, l := range strings.Split(string(raw), "\n") {
+				if strings.Contains(l, "categories does not offer") {
+					line = l
+				}
+			}
+			if !tt.warn {
+				if line != "" {
+					t.Fatalf("a warning although every category is offered: %s", line)
+				}
+				return
+			}
+			if line == "" {
+				t.Fatalf("no warning about preferences in:\n%s", raw)
+			}
+			for _, want := range []string{
+				`categories does not offer preferences`,
+				`always dropped: dark_mode, `, // the operator's rule first
+				`pll_language`,                // then the catalog's (Polylang)
+				`"category":"preferences"`,
+			} {
+				if !strings.Contains(line, want) {
+					t.Errorf("warning lacks %s: %s", want, line)
+				}
+			}
+			if strings.Contains(line, "ab_test") || strings.Contains(line, "does not offer analytics") {
+				t.Errorf("warning names an offered category: %s", line)
+			}
+		})
+	}
+}
