@@ -48,7 +48,7 @@ func newSite(t *testing.T) *site {
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!doctype html><html><head><title>Page %d</title>
-<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Inter">`, n)
+<link rel="stylesheet" href="https://fonts.unknown-typefaces.example/css2?family=Inter">`, n)
 		if n%3 == 0 {
 			fmt.Fprint(w, `<script async src="https://www.googletagmanager.com/gtag/js?id=G-X"></script>`)
 		}
@@ -104,7 +104,7 @@ func TestCrawl(t *testing.T) {
 	for _, h := range c.UnknownHosts {
 		hosts[h.Host] = fmt.Sprintf("%s on %d", kindList(h.Kinds), h.Pages)
 	}
-	if hosts["fonts.googleapis.com"] != "stylesheet x30 on 30" || hosts["cdn.unknown-widgets.example"] != "script x1 on 1" || len(hosts) != 2 {
+	if hosts["fonts.unknown-typefaces.example"] != "stylesheet x30 on 30" || hosts["cdn.unknown-widgets.example"] != "script x1 on 1" || len(hosts) != 2 {
 		t.Errorf("unknown hosts %v", hosts)
 	}
 	cookies := map[string]string{}
@@ -147,7 +147,7 @@ func TestCrawlCommand(t *testing.T) {
 		"12 page(s) of 127.0.0.1",
 		"Services by category (pages that load them):",
 		"Google Analytics", "4 page(s)", // /, p3, p6, p9
-		"fonts.googleapis.com", "stylesheet x12",
+		"fonts.unknown-typefaces.example", "stylesheet x12",
 		"Pages with trackers of an optional category (6):", // 0 3 5 6 9 10
 		"Summary: 12 page(s), 6 with trackers",
 	} {
