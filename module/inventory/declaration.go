@@ -239,6 +239,7 @@ func DeclarationHTML(site Site, cat *catalog.Catalog, lang string, embed bool, p
 	if len(d.unclassified) > 0 {
 		d.section(w, lang, "unclassified", h2, d.unclassified)
 	}
+	runTimeHTML(w, site, cat, h2)
 	w.Raw(`</section>`)
 	if !embed {
 		if asciihtml.SafeURL(policyURL) {
@@ -332,6 +333,8 @@ type jsonDeclaration struct {
 	Categories         []jsonCategory `json:"categories"`
 	Unclassified       []jsonCookie   `json:"unclassified"`
 	UnknownScriptHosts []Host         `json:"unknown_script_hosts"`
+	// RunTimeHosts come from browsers' CSP reports (declaration_runtime.go).
+	RunTimeHosts []jsonRunTimeHost `json:"run_time_hosts"`
 }
 
 type jsonCategory struct {
@@ -389,7 +392,8 @@ type jsonService struct {
 //	    }
 //	  ],
 //	  "unclassified": [ cookies as above, without service ],
-//	  "unknown_script_hosts": [{"host", "pages", "first_seen", "last_seen"}]
+//	  "unknown_script_hosts": [{"host", "pages", "first_seen", "last_seen"}],
+//	  "run_time_hosts": [{"host", "category", "service", "provider", "directives", "pages", "reports", "first_seen", "last_seen"}]
 //	}
 //
 // Lists are never null and are sorted by name.
@@ -400,6 +404,7 @@ func DeclarationJSON(site Site, cat *catalog.Catalog) ([]byte, error) {
 		Categories:         make([]jsonCategory, 0, len(declCategories)),
 		Unclassified:       make([]jsonCookie, 0, len(d.unclassified)),
 		UnknownScriptHosts: d.unknownHosts,
+		RunTimeHosts:       runTimeJSON(site, cat),
 	}
 	if out.UnknownScriptHosts == nil {
 		out.UnknownScriptHosts = []Host{}

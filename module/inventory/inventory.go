@@ -121,6 +121,7 @@ type site struct {
 	// domainCache holds Domain attribute values already judged: parents of
 	// host only, so it stays as small as the host has labels.
 	domainCache map[string]bool
+	runtime     runTimeHosts // browser reports (runtime.go)
 
 	dropped atomic.Int64 // entries not kept because a bound was reached
 	// gen counts additions (under mu); a version memo is valid while it
