@@ -133,6 +133,7 @@ func (h *Handler) prepareRewrittenHeaders(hdr http.Header, ex *exchange) {
 		// shared cache, whatever the upstream allowed.
 		hdr.Set("Cache-Control", privateCacheControl(hdr.Get("Cache-Control")))
 	}
+	h.addPolicyHeader(hdr, ex)
 }
 
 // rewriteOptions are the rewriter's options for this request.
