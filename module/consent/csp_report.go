@@ -45,7 +45,7 @@ type reportIntake struct {
 	mu      sync.Mutex
 	clients map[string]*reportBudget
 
-	reports *prometheus.CounterVec // class: tracker, necessary, unknown, rejected, limited
+	reports *prometheus.CounterVec // class: tracker, necessary, unknown, granted, rejected, limited
 }
 
 type reportBudget struct {
@@ -56,7 +56,7 @@ type reportBudget struct {
 func newReportIntake(reg *prometheus.Registry) (*reportIntake, error) {
 	v := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "caddy", Subsystem: "consent", Name: "csp_reports_total",
-		Help: "Content-Security-Policy violation reports received, by what the blocked host is: tracker, necessary, unknown; rejected (malformed, another site's page) or limited (over the client's budget).",
+		Help: "Content-Security-Policy violation reports received, by what the blocked host is: tracker, necessary, unknown; granted (the visitor allowed it since the page loaded), rejected (malformed, another site's page) or limited (over the client's budget).",
 	}, []string{"class"})
 	if reg != nil {
 		if err := reg.Register(v); err != nil {
@@ -99,7 +99,7 @@ type violation struct {
 }
 
 // serveCSPReport records the reports in a POST and answers 204.
-func (h *Handler) serveCSPReport(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) serveCSPReport(w http.ResponseWriter, r *http.Request, ex *exchange) error {
 	if h.csp == nil {
 		return caddyhttp.Error(http.StatusNotFound, errors.New("csp is off: no report endpoint"))
 	}
@@ -135,14 +135,16 @@ func (h *Handler) serveCSPReport(w http.ResponseWriter, r *http.Request) error {
 		granted = policy.Set(g)
 	}
 	for _, v := range vs {
-		h.recordViolation(r, v, granted)
+		h.recordViolation(r, v, granted, ex.granted)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
 // recordViolation classifies one report and feeds it to the inventory.
-func (h *Handler) recordViolation(r *http.Request, v violation, granted policy.Set) {
+// granted is the set the page's policy was made for (from its report URI),
+// now the set the visitor's consent cookie grants as the report arrives.
+func (h *Handler) recordViolation(r *http.Request, v violation, granted, now policy.Set) {
 	doc, err := url.Parse(v.document)
 	if err != nil || !strings.EqualFold(doc.Hostname(), hostOnly(r.Host)) {
 		h.cspIntake.reports.WithLabelValues("rejected").Inc()
@@ -162,6 +164,14 @@ func (h *Handler) recordViolation(r *http.Request, v violation, granted policy.S
 		class = "necessary"
 	case svc != nil:
 		class = "tracker"
+	}
+	// Browsers send the report with the site's cookies. A visitor who has
+	// granted the load by now made this report from a page that was open
+	// while they chose: the banner restored what they allowed in place,
+	// under the page's earlier policy. That is no run-time surprise.
+	if (svc != nil && svc.Category != policy.Necessary && now.Has(svc.Category)) || now&h.offered == h.offered {
+		h.cspIntake.reports.WithLabelValues("granted").Inc()
+		return
 	}
 	h.cspIntake.reports.WithLabelValues(class).Inc()
 	page := doc.EscapedPath()

@@ -30,7 +30,7 @@ func (h *Handler) serveEndpoint(w http.ResponseWriter, r *http.Request, ex *exch
 		}
 		return h.serveDecision(w, r, ex)
 	case rest == cspReportPath:
-		return h.serveCSPReport(w, r)
+		return h.serveCSPReport(w, r, ex)
 	case r.Method != http.MethodGet && r.Method != http.MethodHead:
 		return methodNotAllowed(w, "GET, HEAD", "consent pages and assets are read with GET")
 	case rest == "/settings":

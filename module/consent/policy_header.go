@@ -49,7 +49,6 @@ const (
 	maxLearnedHosts = 64   // third-party hosts learned from markup, per policy
 	maxCSPCache     = 1024 // cached policies before the cache is emptied
 	maxCapLogged    = 64   // sites whose cap warning is remembered
-	cspEndpointName = "consent-csp"
 	cspReportPath   = "/csp-report"
 )
 
@@ -59,12 +58,11 @@ type contentPolicy struct {
 	// tail follows the source list: the fixed directives and the report
 	// destinations, per granted set (the report URI names the set, so a
 	// report can say whether it came before consent).
-	tail      [policy.All + 1]string
-	endpoints [policy.All + 1]string // Reporting-Endpoints values
-	fixed     []string               // first_party and allow sources
-	services  []*catalog.Service     // the catalog, in its order
-	sources   map[string][]string    // service ID → its sources
-	catalog   *catalog.Catalog
+	tail     [policy.All + 1]string
+	fixed    []string            // first_party and allow sources
+	services []*catalog.Service  // the catalog, in its order
+	sources  map[string][]string // service ID → its sources
+	catalog  *catalog.Catalog
 
 	cache sync.Map // cspKey → string
 	n     atomic.Int32
@@ -96,10 +94,13 @@ func (h *Handler) provisionCSP() *contentPolicy {
 	report := h.Path + cspReportPath
 	for g := range policy.All + 1 {
 		q := report + "?g=" + strconv.Itoa(int(g))
-		// report-to wins over report-uri where the Reporting API is
-		// supported (Chromium); Firefox and Safari use report-uri.
-		c.tail[g] = " 'unsafe-inline' 'unsafe-eval' data: blob:; style-src * 'unsafe-inline' data: blob:; font-src * data:; report-uri " + q + "; report-to " + cspEndpointName
-		c.endpoints[g] = cspEndpointName + `="` + q + `"`
+		// report-uri only: every browser still posts it at once, while a
+		// report-to directive makes Chromium ignore report-uri and hand the
+		// reports to the Reporting API, which batches them for up to a
+		// minute and, in headless Chromium 156 here, never delivered one in
+		// 100 s. The endpoint still reads application/reports+json, for
+		// operators who add their own Reporting-Endpoints.
+		c.tail[g] = " 'unsafe-inline' 'unsafe-eval' data: blob:; style-src * 'unsafe-inline' data: blob:; font-src * data:; report-uri " + q
 	}
 	for _, d := range h.FirstParty {
 		c.fixed = appendHostSources(c.fixed, strings.TrimPrefix(d, "*."))
@@ -141,7 +142,6 @@ func (h *Handler) addPolicyHeader(hdr http.Header, ex *exchange) {
 		c.cache.Store(k, v)
 	}
 	hdr[c.header] = append(hdr[c.header], v.(string))
-	hdr["Reporting-Endpoints"] = append(hdr["Reporting-Endpoints"], c.endpoints[k.granted])
 }
 
 // sourceList gathers unique sources within a byte budget.
@@ -298,11 +298,15 @@ func appendHostSources(dst []string, host string) []string {
 // globSources turns a catalog or allow URL glob into CSP sources: a bare
 // host and its subdomains; "*.host" as is; a host with a path as the path up
 // to its first wildcard (a prefix when it ends in "/", else that exact path,
-// the query being ignored by CSP). Path-only globs name the site's own URLs,
-// which 'self' covers.
+// the query being ignored by CSP). A path-only glob matches that path on any
+// host ("/matomo.js" → "*/matomo.js"), unless its fixed part is only "/",
+// which would admit every host: such globs give no source.
 func globSources(g string) []string {
 	host, path, ok := splitGlob(g)
 	if !ok {
+		if p := sourcePath(g); strings.HasPrefix(g, "/") && p != "" && p != "/" {
+			return []string{"*" + p}
+		}
 		return nil
 	}
 	sub := strings.HasPrefix(host, "*.")
@@ -316,19 +320,26 @@ func globSources(g string) []string {
 		}
 		return appendHostSources(nil, bare)
 	}
+	path = sourcePath(path)
+	if path == "" || path == "/" {
+		return []string{host} // the whole host: the glob named it from its root
+	}
+	return []string{host + path}
+}
+
+// sourcePath is the fixed part of a glob's path, up to its first wildcard or
+// query, cut back to a directory before any character a CSP path may not
+// carry unescaped.
+func sourcePath(path string) string {
 	if i := strings.IndexAny(path, "*?#"); i >= 0 {
 		path = path[:i]
 	}
 	for i := 0; i < len(path); i++ {
 		if c := path[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("/-._~%!$&()+=:@", c) >= 0) {
-			path = path[:strings.LastIndexByte(path[:i], '/')+1]
-			break
+			return path[:strings.LastIndexByte(path[:i], '/')+1]
 		}
 	}
-	if path == "" || path == "/" {
-		return []string{host} // the whole host: the glob named it from its root
-	}
-	return []string{host + path}
+	return path
 }
 
 // splitGlob splits a URL glob into its host (possibly "*."-prefixed, lower
