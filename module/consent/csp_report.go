@@ -200,25 +200,28 @@ func serviceID(s *catalog.Service) string {
 
 // runTimeMessage words the drift warning: "a script on /shop loads
 // connect.facebook.net (Meta Pixel, marketing) at run time before consent".
+// Images, frames and media may come from the markup as well as from a
+// script, so those say "a page" instead.
 func runTimeMessage(kind, page, host string, svc *catalog.Service, granted policy.Set) string {
-	verb := "loads"
+	who, verb, when := "a script", "loads", " at run time"
 	switch kind {
 	case "connect":
 		verb = "connects to"
 	case "img":
-		verb = "loads an image from"
+		who, verb, when = "a page", "loads an image from", " outside the policy"
 	case "frame":
-		verb = "opens a frame from"
+		who, verb, when = "a page", "opens a frame from", " outside the policy"
+	case "media", "other":
+		who, when = "a page", " outside the policy"
 	}
 	what := "a host no catalog knows"
 	if svc != nil {
 		what = svc.Name + ", " + svc.Category.String()
 	}
-	when := ""
 	if svc != nil && svc.Category != policy.Necessary && !granted.Has(svc.Category) {
-		when = " before consent"
+		when += " before consent"
 	}
-	return fmt.Sprintf("a script on %s %s %s (%s) at run time%s", page, verb, host, what, when)
+	return fmt.Sprintf("%s on %s %s %s (%s)%s", who, page, verb, host, what, when)
 }
 
 // parseReports reads the reports of a body in either format, at most

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/samtykke/caddy-consent/internal/testcaddy"
+	"github.com/samtykke/caddy-consent/module/catalog"
+	"github.com/samtykke/caddy-consent/module/policy"
 )
 
 // postReport sends a report body as a browser would and returns the status
@@ -206,5 +208,25 @@ http://127.0.0.1:{PORT2} {
 	}
 	if st, _ := postReport(t, srv.URL(2)+"/_consent/csp-report", "application/csp-report", cspReport(srv.URL(2)+"/", "https://x.example/", "img-src")); st != http.StatusNotFound {
 		t.Errorf("off: report endpoint answers %d", st)
+	}
+}
+
+func TestRunTimeMessage(t *testing.T) {
+	cat := catalog.Default()
+	pixel, none := cat.Service("meta-pixel"), policy.SetOf(policy.Necessary)
+	for _, c := range []struct {
+		kind string
+		svc  *catalog.Service
+		g    policy.Set
+		want string
+	}{
+		{"script", pixel, none, "a script on /shop loads connect.facebook.net (Meta Pixel, marketing) at run time before consent"},
+		{"script", pixel, policy.All, "a script on /shop loads connect.facebook.net (Meta Pixel, marketing) at run time"},
+		{"connect", nil, none, "a script on /shop connects to connect.facebook.net (a host no catalog knows) at run time"},
+		{"img", pixel, none, "a page on /shop loads an image from connect.facebook.net (Meta Pixel, marketing) outside the policy before consent"},
+	} {
+		if got := runTimeMessage(c.kind, "/shop", "connect.facebook.net", c.svc, c.g); got != c.want {
+			t.Errorf("got  %q\nwant %q", got, c.want)
+		}
 	}
 }

@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 
@@ -218,5 +221,41 @@ func BenchmarkPolicyHeader(b *testing.B) {
 	for b.Loop() {
 		clear(hdr)
 		h.addPolicyHeader(hdr, ex)
+	}
+}
+
+// BenchmarkHandlerCSP serves the median WordPress page through the whole
+// handler with the policy (report) and without it (off), for the added
+// cost per response in context.
+func BenchmarkHandlerCSP(b *testing.B) {
+	page, err := os.ReadFile(filepath.Join(pagesDir(), "wordpress-median.html"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	next := caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(200)
+		for p := page; len(p) > 0; {
+			n := min(len(p), 32<<10)
+			w.Write(p[:n])
+			p = p[n:]
+		}
+		return nil
+	})
+	req := httptest.NewRequest("GET", "http://nordlyskaffe.example/", nil)
+	req.Header.Set("Accept", "text/html")
+	req = caddyhttp.PrepareRequest(req, caddy.NewReplacer(), nil, nil)
+	for _, mode := range []string{CSPOff, CSPReport} {
+		b.Run(mode, func(b *testing.B) {
+			h := provisionedWith(b, &Handler{CSP: mode})
+			b.SetBytes(int64(len(page)))
+			b.ReportAllocs()
+			for b.Loop() {
+				r := req.Clone(req.Context())
+				if err := h.ServeHTTP(&discard{h: http.Header{}}, r, next); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
