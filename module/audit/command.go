@@ -214,6 +214,8 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 
+	r.writeRunTime(tw)
+
 	s := r.Summary
 	p("\nSummary: %d tracker(s), %d of an optional category; %d element(s) neutralised until consent", s.Trackers, s.OptionalTrackers, s.Neutralised)
 	if r.Status != 0 {

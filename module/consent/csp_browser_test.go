@@ -162,6 +162,12 @@ func TestBrowserCSPEnforce(t *testing.T) {
 		}
 	}
 
+	// Forged reports claiming the site loads the unknown host and the Meta
+	// Pixel at run time teach the enforcing policy nothing.
+	for _, u := range []string{"https://cdn.nobody-knows.example/widget.js", "https://connect.facebook.net/en_US/fbevents.js"} {
+		postReport(t, srv.URL(2)+"/_consent/csp-report?g=15", "application/csp-report", cspReport(srv.URL(2)+"/", u, "script-src-elem"))
+	}
+
 	t.Run("accept all", func(t *testing.T) {
 		b := browser.New(t)
 		w := watch(t, b)
