@@ -7,8 +7,9 @@
 // through a small Storage interface that Caddy's storage satisfies.
 //
 // The inventory holds no personal data: no cookie values, no IP addresses, no
-// request paths; only cookie names, attributes, service IDs, hosts and
-// timestamps. Its memory is bounded: beyond the limits in Options new entries
+// query strings; only cookie names, attributes, service IDs, hosts, the site
+// paths browsers reported run-time loads from (runtime.go), and timestamps.
+// Its memory is bounded: beyond the limits in Options new entries
 // are counted and dropped.
 package inventory
 
