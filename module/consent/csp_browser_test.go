@@ -293,7 +293,10 @@ func TestBrowserCSPUpstreamNonce(t *testing.T) {
 
 // TestBrowserCSPDemoQuiet: the demo site in report mode raises no policy
 // violation, before or after consent: no console message about the policy
-// and no report reaches the module.
+// and no report reaches the module. (The benchmark pages under /pages/ are
+// not here: they load from nordlyskaffe.example, another site than the
+// 127.0.0.1 serving them, and are reported until that host is learned, or
+// always for their images, as README's Limits say.)
 func TestBrowserCSPDemoQuiet(t *testing.T) {
 	srv := demoSite(t)
 	b := browser.New(t)
