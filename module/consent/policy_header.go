@@ -3,6 +3,7 @@ package consent
 import (
 	"net/http"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,11 +59,10 @@ type contentPolicy struct {
 	// tail follows the source list: the fixed directives and the report
 	// destinations, per granted set (the report URI names the set, so a
 	// report can say whether it came before consent).
-	tail     [policy.All + 1]string
-	fixed    []string            // first_party and allow sources
-	services []*catalog.Service  // the catalog, in its order
-	sources  map[string][]string // service ID → its sources
-	catalog  *catalog.Catalog
+	tail    [policy.All + 1]string
+	fixed   []string // first_party and allow sources
+	bySet   [policy.All + 1]*grantedSources
+	catalog *catalog.Catalog
 
 	cache sync.Map // cspKey → string
 	n     atomic.Int32
@@ -84,7 +84,6 @@ func (h *Handler) provisionCSP() *contentPolicy {
 	}
 	c := &contentPolicy{
 		header:    "Content-Security-Policy-Report-Only",
-		sources:   map[string][]string{},
 		catalog:   h.catalog,
 		capLogged: map[string]bool{},
 	}
@@ -108,8 +107,55 @@ func (h *Handler) provisionCSP() *contentPolicy {
 	for _, a := range h.Allow {
 		c.fixed = append(c.fixed, globSources(a)...)
 	}
-	c.services = h.catalog.Services()
-	for _, s := range c.services {
+	services := h.catalog.Services()
+	for g := range policy.All + 1 {
+		c.bySet[g] = newGrantedSources(services, g)
+	}
+	return c
+}
+
+// grantedSources is what the catalog contributes to the policy of one
+// granted set, computed once so that building a policy costs map lookups.
+type grantedSources struct {
+	// denied holds every host of a service not granted, and each of its
+	// parent domains: a host source whose base is in it would admit one.
+	denied map[string]bool
+	// sources are the granted services' sources that admit nothing denied,
+	// by service ID; all lists them for every granted service in catalog
+	// order.
+	sources map[string][]string
+	all     []string
+}
+
+func newGrantedSources(services []*catalog.Service, g policy.Set) *grantedSources {
+	gs := &grantedSources{denied: map[string]bool{}, sources: map[string][]string{}}
+	deny := func(h string) {
+		for h = strings.TrimPrefix(h, "*."); h != ""; {
+			gs.denied[h] = true
+			_, rest, ok := strings.Cut(h, ".")
+			if !ok {
+				break
+			}
+			h = rest
+		}
+	}
+	for _, s := range services {
+		if g.Has(s.Category) {
+			continue
+		}
+		for _, h := range s.Hosts {
+			deny(strings.ToLower(h))
+		}
+		for _, u := range s.URLs {
+			if uh, _, ok := splitGlob(u); ok {
+				deny(uh)
+			}
+		}
+	}
+	for _, s := range services {
+		if !g.Has(s.Category) {
+			continue
+		}
 		var src []string
 		for _, host := range s.Hosts {
 			src = appendHostSources(src, host)
@@ -117,9 +163,18 @@ func (h *Handler) provisionCSP() *contentPolicy {
 		for _, u := range s.URLs {
 			src = append(src, globSources(u)...)
 		}
-		c.sources[s.ID] = src
+		src = slices.DeleteFunc(src, gs.admitsDenied)
+		gs.sources[s.ID] = src
+		gs.all = append(gs.all, src...)
 	}
-	return c
+	return gs
+}
+
+// admitsDenied reports whether a source (with or without "*.") covers a
+// host of a service not granted. A source with a path admits only that
+// path.
+func (gs *grantedSources) admitsDenied(src string) bool {
+	return strings.IndexByte(src, '/') < 0 && gs.denied[strings.TrimPrefix(src, "*.")]
 }
 
 // addPolicyHeader adds the module's policy to a rewritten response. A
@@ -191,43 +246,33 @@ func (h *Handler) buildPolicy(c *contentPolicy, host string, granted policy.Set)
 	for _, s := range c.fixed {
 		l.add(s)
 	}
-	allowed := func(s *catalog.Service) bool { return s != nil && granted.Has(s.Category) }
-	denied := func(src string) bool { return c.wouldAdmitDenied(src, granted) }
-	addService := func(s *catalog.Service) {
-		for _, src := range c.sources[s.ID] {
-			if !denied(src) {
-				l.add(src)
-			}
-		}
-	}
+	gs := c.bySet[granted]
 	seen, learned, _ := h.inv.PolicyInputs(host)
 	for _, id := range seen {
-		if s := c.catalog.Service(id); allowed(s) {
-			addService(s)
+		for _, src := range gs.sources[id] {
+			l.add(src)
 		}
 	}
 	capped := l.full
 	if h.learnedHostsAllowed(granted) {
 		n := 0
 		for _, lh := range learned {
-			if s := c.catalog.MatchURL([]byte("https://" + lh + "/")); s != nil && !allowed(s) {
+			if s := c.catalog.MatchURL([]byte("https://" + lh + "/")); s != nil && !granted.Has(s.Category) {
 				continue // the catalog or a rule now names it: not granted
 			}
 			if n >= maxLearnedHosts {
 				capped = true
 				break
 			}
-			if validSourceHost(lh) && !denied(lh) {
+			if validSourceHost(lh) && !gs.admitsDenied(lh) {
 				l.add(lh)
 				n++
 			}
 		}
 	}
 	capped = capped || l.full
-	for _, s := range c.services {
-		if allowed(s) {
-			addService(s)
-		}
+	for _, src := range gs.all {
+		l.add(src)
 	}
 	if capped {
 		c.logCap(h.logger, host)
@@ -244,36 +289,6 @@ func (h *Handler) buildPolicy(c *contentPolicy, host string, granted policy.Set)
 func (h *Handler) learnedHostsAllowed(granted policy.Set) bool {
 	_ = granted
 	return true
-}
-
-// wouldAdmitDenied reports whether a host source (with or without "*.")
-// covers a host of a service whose category is not granted.
-func (c *contentPolicy) wouldAdmitDenied(src string, granted policy.Set) bool {
-	if strings.IndexByte(src, '/') >= 0 {
-		return false // a path source admits only that path
-	}
-	base := strings.TrimPrefix(src, "*.")
-	for _, s := range c.services {
-		if granted.Has(s.Category) {
-			continue
-		}
-		for _, h := range s.Hosts {
-			if under(h, base) {
-				return true
-			}
-		}
-		for _, u := range s.URLs {
-			if uh, _, ok := splitGlob(u); ok && under(strings.TrimPrefix(uh, "*."), base) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// under reports whether host is base or a subdomain of it.
-func under(host, base string) bool {
-	return host == base || strings.HasSuffix(host, "."+base)
 }
 
 // logCap warns once per site that the policy had no room for everything.

@@ -259,3 +259,15 @@ func BenchmarkHandlerCSP(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPolicyHeaderMiss builds the policy every time: what a response
+// with a Host header never seen before costs.
+func BenchmarkPolicyHeaderMiss(b *testing.B) {
+	h := provisionedWith(b, &Handler{})
+	cat := catalog.Default()
+	h.inv.ObservePage("www.shop.example", []*catalog.Service{cat.Service("youtube"), cat.Service("google-analytics")}, []string{"cdn.theme-vendor.example"}, time.Now())
+	b.ReportAllocs()
+	for b.Loop() {
+		h.buildPolicy(h.csp, "www.shop.example", policy.SetOf(policy.Necessary, policy.Analytics))
+	}
+}
