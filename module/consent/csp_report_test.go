@@ -230,3 +230,16 @@ func TestRunTimeMessage(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseReports: any body parses without panicking into at most
+// maxReportsPerPost reports.
+func FuzzParseReports(f *testing.F) {
+	f.Add("application/csp-report", cspReport("https://a.example/", "https://b.example/x.js", "script-src-elem"))
+	f.Add("application/reports+json", `[{"type":"csp-violation","body":{"documentURL":"https://a.example/","blockedURL":"https://b.example/","effectiveDirective":"img-src"}}]`)
+	f.Add("application/json", `{"csp-report":{"document-uri":"x"}}`)
+	f.Fuzz(func(t *testing.T, mt, body string) {
+		if vs := parseReports(mt, []byte(body)); len(vs) > maxReportsPerPost {
+			t.Fatalf("%d reports", len(vs))
+		}
+	})
+}
