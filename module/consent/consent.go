@@ -9,6 +9,7 @@ package consent
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"path"
 	"strings"
@@ -411,14 +412,52 @@ func (h *Handler) Validate() error {
 	return nil
 }
 
-// bypassed reports whether the request path is one the ops team keeps out of rewriting.
-func (h *Handler) bypassed(p string) bool {
+// bypassed reports whether the request path is one the ops team keeps out of
+// rewriting. The globs match the path the upstream will route on: an
+// upstream that resolves dot segments serves /wp-admin/..%2f as the home page,
+// so a path with dot segments, an encoded slash or a backslash is never
+// bypassed (it is rewritten, which fails safe), and the rest is matched
+// cleaned of repeated slashes.
+func (h *Handler) bypassed(r *http.Request) bool {
+	p := r.URL.Path
+	if hasDotSegment(p) || strings.IndexByte(p, '\\') >= 0 || r.URL.RawPath != "" && ambiguousEscapes(r.URL.RawPath) {
+		return false
+	}
+	p = path.Clean(p)
+	if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
+		p += "/"
+	}
 	for _, g := range h.bypass {
 		if ok, _ := path.Match(g, p); ok {
 			return true
 		}
 		// "/wp-admin/*" also covers deeper paths such as /wp-admin/css/x.css.
 		if strings.HasSuffix(g, "/*") && strings.HasPrefix(p, g[:len(g)-1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasDotSegment reports whether a decoded path holds a "." or ".." segment.
+func hasDotSegment(p string) bool {
+	for seg := range strings.SplitSeq(p, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+// ambiguousEscapes reports whether an escaped path encodes a character that
+// servers disagree on: "/" and "\" as %2F and %5C, or a dot as %2E.
+func ambiguousEscapes(raw string) bool {
+	for i := 0; i+2 < len(raw); i++ {
+		if raw[i] != '%' {
+			continue
+		}
+		switch raw[i+1 : i+3] {
+		case "2f", "2F", "5c", "5C", "2e", "2E":
 			return true
 		}
 	}

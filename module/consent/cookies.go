@@ -41,6 +41,15 @@ func (h *Handler) filterResponseCookies(hdr http.Header, ex *exchange) {
 	ex.expire = nil
 }
 
+// dropResponseCookies drops the Set-Cookie lines of an interim (1xx)
+// response that the visitor has not granted; expiry lines wait for the final
+// response.
+func (h *Handler) dropResponseCookies(hdr http.Header, ex *exchange) {
+	for _, d := range firewall.FilterSetCookie(hdr, ex.granted, h.cookies, h.unknownAllowed()) {
+		h.metrics.cookiesDropped[cookieMetricIndex(d.Category, d.Unknown)].Inc()
+	}
+}
+
 // expireWithdrawn expires, on a consent post, the cookies of categories the
 // new choice no longer grants.
 func (h *Handler) expireWithdrawn(hdr http.Header, r *http.Request, granted policy.Set) {

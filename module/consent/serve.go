@@ -3,6 +3,7 @@ package consent
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/caddyserver/caddy/v2"
@@ -24,10 +25,13 @@ type exchange struct {
 	path    string       // the path the visitor requested, where a choice returns to
 	state   policy.State // the visitor's recorded choice, valid when decided
 	decided bool         // the visitor made an explicit choice under this policy version
-	granted policy.Set   // what this request may use
-	reason  string       // why: policy.Reason*
-	sig     policy.Signals
-	expire  []string // Set-Cookie lines that expire leftovers of withdrawn categories
+	// prepared: the request was shaped for a rewritten answer (validators
+	// carry our entity-tag suffix only then).
+	prepared bool
+	granted  policy.Set // what this request may use
+	reason   string     // why: policy.Reason*
+	sig      policy.Signals
+	expire   []string // Set-Cookie lines that expire leftovers of withdrawn categories
 	// Nonces of the page's Content-Security-Policy, for what is inserted.
 	scriptNonce, styleNonce string
 	unknownHosts            []string // third-party script hosts the catalog does not know
@@ -40,7 +44,7 @@ type exchange struct {
 type exchangeKey struct{}
 
 // ServeHTTP answers the consent endpoints and rewrites everything else.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) (err error) {
 	ex := h.readExchange(r)
 	if repl, ok := r.Context().Value(caddy.ReplacerCtxKey).(*caddy.Replacer); ok {
 		repl.Set("http.consent.categories", ex.granted.String())
@@ -53,9 +57,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 	if h.UpstreamIPTruncate != nil {
 		h.truncator.UpstreamRequest(r)
 	}
-	bypass := h.bypassed(r.URL.Path)
-	if !bypass && acceptsHTML(r.Header) && (r.Method == http.MethodGet || r.Method == http.MethodPost || r.Method == http.MethodHead) {
-		h.prepareRequest(r, ex)
+	bypass := h.bypassed(r)
+	if !bypass && (r.Method == http.MethodGet || r.Method == http.MethodPost || r.Method == http.MethodHead) {
+		switch {
+		case acceptsHTML(r.Header):
+			h.prepareRequest(r, ex)
+		case mayRender(r.Header):
+			// Not a browser navigation, but the answer may still be a page we
+			// rewrite (curl sends */*): ask for it uncompressed too, so a
+			// visitor cannot push pages through the decoder at will.
+			r.Header.Set("Accept-Encoding", "identity")
+		}
 	}
 	rw := &responseWriter{
 		ResponseWriterWrapper: &caddyhttp.ResponseWriterWrapper{ResponseWriter: w},
@@ -64,6 +76,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 		ex:                    ex,
 		bypass:                bypass,
 	}
+	// A handler below may panic: reverse_proxy aborts a body cut mid-stream
+	// with panic(http.ErrAbortHandler). The response's clean-up must run then
+	// too, or a decoding goroutine outlives the response and writes into it.
+	defer func() {
+		if v := recover(); v != nil {
+			if rw.recovered(v) {
+				err = nil
+				return
+			}
+			panic(v)
+		}
+	}()
 	if err := next.ServeHTTP(rw, r); err != nil {
 		if !rw.decided {
 			// Nothing reached the client: leave the error to handle_errors
@@ -78,15 +102,24 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 
 // readExchange works out what this request may use.
 func (h *Handler) readExchange(r *http.Request) *exchange {
-	ex := &exchange{r: r, sig: policy.ReadSignals(r.Header), path: r.URL.Path}
+	ex := &exchange{r: r, sig: policy.ReadSignals(r.Header), path: returnPath(r.URL)}
 	// The page's own path, as the visitor asked for it: php_fastcgi and
 	// rewrite change r.URL before the banner is rendered (to /index.php).
 	if orig, ok := r.Context().Value(caddyhttp.OriginalRequestCtxKey).(http.Request); ok && orig.URL != nil {
-		ex.path = orig.URL.Path
+		ex.path = returnPath(orig.URL)
 	}
 	ex.state, ex.decided = h.codec.Read(r, h.version(r))
 	ex.granted, ex.reason = policy.Effective(ex.state, ex.decided, h.offered, ex.sig, h.gpc(), h.DNT)
 	return ex
+}
+
+// returnPath is where a choice made on u returns to: its path and query, so
+// that WordPress's plain permalinks (/?p=123) land on the same post.
+func returnPath(u *url.URL) string {
+	if u.RawQuery == "" {
+		return u.EscapedPath()
+	}
+	return u.EscapedPath() + "?" + u.RawQuery
 }
 
 func (h *Handler) gpc() bool { return h.GPC == nil || *h.GPC }
@@ -98,8 +131,22 @@ func acceptsHTML(hdr http.Header) bool {
 	return a == "" || strings.Contains(a, "text/html")
 }
 
+// mayRender reports whether the response could be shown as a page. Browsers
+// name a subresource's destination (Fetch §3.2, Sec-Fetch-Dest); a script,
+// style or image request keeps its Accept-Encoding, so static files stay
+// compressed end to end.
+func mayRender(hdr http.Header) bool {
+	switch hdr.Get("Sec-Fetch-Dest") {
+	case "script", "style", "image", "font", "audio", "video", "track", "manifest",
+		"worker", "sharedworker", "serviceworker", "audioworklet", "paintworklet", "xslt", "json":
+		return false
+	}
+	return true
+}
+
 // prepareRequest shapes a request whose response we may rewrite.
 func (h *Handler) prepareRequest(r *http.Request, ex *exchange) {
+	ex.prepared = true
 	// Identity from the upstream: decoding and re-encoding costs more than
 	// the rewriting itself (research/html-rewrite-perf.md §3); encode compresses.
 	r.Header.Set("Accept-Encoding", "identity")
@@ -128,9 +175,18 @@ func (h *Handler) prepareRewrittenHeaders(hdr http.Header, ex *exchange) {
 		hdr.Set("Etag", consentETag(et, etagSuffix(ex)))
 	}
 	addVary(hdr, "Cookie")
-	if ex.granted != policy.SetOf(policy.Necessary) {
-		// A consented variant must never be served to another visitor by a
-		// shared cache, whatever the upstream allowed.
+	if len(h.Languages) != 1 {
+		// The banner's language may come from Accept-Language.
+		addVary(hdr, "Accept-Language")
+	}
+	if h.gpc() && !ex.decided {
+		// The banner notes a GPC signal, and GPC may deny marketing.
+		addVary(hdr, "Sec-GPC")
+	}
+	if ex.decided || ex.granted != policy.SetOf(policy.Necessary) {
+		// A visitor's own variant (consented, or decided and so without the
+		// banner open) must never be served to another visitor by a shared
+		// cache that ignores Vary, whatever the upstream allowed.
 		hdr.Set("Cache-Control", privateCacheControl(hdr.Get("Cache-Control")))
 	}
 	h.addPolicyHeader(hdr, ex)

@@ -89,6 +89,11 @@ func (w *responseWriter) WriteHeader(status int) {
 			// Early hints preload before any HTML: a tracker must not ride them.
 			w.h.filterLinkHeader(w.Header(), w.ex.granted)
 		}
+		if len(w.Header()["Set-Cookie"]) > 0 {
+			// Browsers store cookies from a websocket handshake's 101 (RFC
+			// 6455 §4.1): the firewall applies to every status.
+			w.h.dropResponseCookies(w.Header(), w.ex)
+		}
 		w.ResponseWriter.WriteHeader(status)
 		return
 	}
@@ -111,10 +116,18 @@ func (w *responseWriter) decide(first []byte) {
 	if !w.bypass {
 		w.reason = w.h.rewritable(w.req, w.status, hdr, first)
 	}
+	if w.status == http.StatusNotModified && w.ex.prepared {
+		// The upstream matched the tag we gave it without our suffix; the
+		// browser's copy carries the suffix, and must keep it.
+		if et := hdr.Get("Etag"); et != "" {
+			hdr.Set("Etag", consentETag(et, etagSuffix(w.ex)))
+		}
+		addVary(hdr, "Cookie")
+	}
 	if w.reason == passNone {
-		if ce := strings.ToLower(strings.TrimSpace(hdr.Get("Content-Encoding"))); ce != "" && ce != "identity" {
+		if ce, single := contentCoding(hdr.Get("Content-Encoding")); ce != "" {
 			dec, err := newDecoder(ce, w)
-			if err != nil {
+			if !single || err != nil {
 				w.reason = passEncoding
 			} else if first != nil && !dec.plausible(first) {
 				w.reason = passCorrupt
@@ -122,8 +135,10 @@ func (w *responseWriter) decide(first []byte) {
 					zap.String("encoding", ce), zap.String("uri", w.req.RequestURI))
 			} else {
 				w.dec = dec
-				hdr.Del("Content-Encoding")
 			}
+		}
+		if w.reason == passNone {
+			hdr.Del("Content-Encoding") // decoded, or identity entries only
 		}
 	}
 	if w.reason == passNone {
@@ -268,13 +283,45 @@ func (w *responseWriter) close() error {
 	}
 	w.h.drift(w.h.inv.ObservePage(w.req.Host, w.rw.Page().Found, w.ex.unknownHosts, time.Now()))
 	w.h.metrics.page(w.rw.Page(), w.n)
-	w.rw.Reset(nil, nil)
-	rewriterPool.Put(w.rw)
-	w.rw = nil
-	w.bw.Reset(nil)
-	spanBufferPool.Put(w.bw)
-	w.bw = nil
+	w.release()
 	return err
+}
+
+// recovered cleans up after a panic below the handler, and reports whether
+// the response may still end normally. Only one panic ends normally: the
+// abort reverse_proxy raises because our own decoder refused a body that
+// stopped decoding; the page then ends where the corruption started, with
+// the banner, as a corrupt body ends in a browser. Every other panic (a cut
+// upstream body, a client gone) leaves nothing running and goes on up.
+func (w *responseWriter) recovered(v any) bool {
+	if w.dec == nil {
+		w.release()
+		return false
+	}
+	if v == http.ErrAbortHandler && w.dec.failed.Load() {
+		_ = w.close()
+		return true
+	}
+	w.dec.abort()
+	w.dec = nil
+	w.release()
+	return false
+}
+
+// release returns the rewriter and span buffer of an abandoned response to
+// their pools without writing anything.
+func (w *responseWriter) release() {
+	if w.rw != nil {
+		w.rw.Reset(nil, nil)
+		rewriterPool.Put(w.rw)
+		w.rw = nil
+	}
+	if w.bw != nil {
+		w.bw.Reset(nil)
+		spanBufferPool.Put(w.bw)
+		w.bw = nil
+	}
+	w.rewrite = false
 }
 
 // rewritable reports why a response must pass untouched, or passNone.
@@ -285,11 +332,14 @@ func (h *Handler) rewritable(r *http.Request, status int, hdr http.Header, first
 	case status < 200 || status == http.StatusNoContent || status == http.StatusPartialContent ||
 		status == http.StatusNotModified || status == http.StatusResetContent:
 		return passStatus
-	case r.Method == http.MethodConnect || r.Header.Get("Upgrade") != "":
+	case r.Method == http.MethodConnect:
+		// A websocket upgrade is answered 101 (above) and hijacked; a
+		// request that merely carries an Upgrade header gets a page like
+		// anyone else.
 		return passMethod
 	}
-	mt, params, err := mime.ParseMediaType(hdr.Get("Content-Type"))
-	if err != nil || mt != "text/html" {
+	mt, params := mediaType(hdr, first)
+	if mt != "text/html" {
 		if mt == "text/event-stream" {
 			return passStreaming
 		}
@@ -305,6 +355,62 @@ func (h *Handler) rewritable(r *http.Request, status int, hdr http.Header, first
 		return passCharset
 	}
 	return passNone
+}
+
+// mediaType reads the response's media type the way a browser will: an
+// absent Content-Type is sniffed as net/http will sniff it on the way out
+// (legacy CGI sends none), and parameters that do not parse (`charset=`) do
+// not hide the essence before the ";" (WHATWG MIME Sniffing §4.4). When the
+// type is sniffed as HTML, the header is set to what net/http would send.
+func mediaType(hdr http.Header, first []byte) (string, map[string]string) {
+	ct, ok := hdr["Content-Type"]
+	if !ok {
+		if len(first) == 0 || hdr.Get("Content-Encoding") != "" {
+			return "", nil
+		}
+		sniffed := http.DetectContentType(first)
+		if !strings.HasPrefix(sniffed, "text/html") {
+			return "", nil
+		}
+		hdr.Set("Content-Type", sniffed)
+		return "text/html", map[string]string{"charset": "utf-8"}
+	}
+	if len(ct) == 0 {
+		return "", nil
+	}
+	mt, params, err := mime.ParseMediaType(ct[0])
+	if err == nil {
+		return mt, params
+	}
+	essence, rest, _ := strings.Cut(ct[0], ";")
+	params = map[string]string{}
+	for p := range strings.SplitSeq(rest, ";") {
+		// Keep a charset that is readable, drop the rest.
+		if k, v, ok := strings.Cut(p, "="); ok && strings.EqualFold(strings.TrimSpace(k), "charset") {
+			if v = strings.Trim(strings.TrimSpace(v), `"`); v != "" {
+				params["charset"] = v
+			}
+		}
+	}
+	return strings.ToLower(strings.TrimSpace(essence)), params
+}
+
+// contentCoding reduces a Content-Encoding list to the one coding to undo:
+// identity entries mean nothing (RFC 9110 §8.4.1); several real codings
+// stacked are reported as such.
+func contentCoding(v string) (string, bool) {
+	coding := ""
+	for c := range strings.SplitSeq(strings.ToLower(v), ",") {
+		c = strings.TrimSpace(c)
+		if c == "" || c == "identity" {
+			continue
+		}
+		if coding != "" {
+			return v, false
+		}
+		coding = c
+	}
+	return coding, true
 }
 
 // asciiCompatible reports whether a charset keeps ASCII bytes meaning ASCII,
