@@ -329,3 +329,52 @@ func TestBrowserCSPDemoQuiet(t *testing.T) {
 		t.Errorf("the demo made reports: %+v", d.RunTime)
 	}
 }
+
+// TestBrowserCSPAllow: the way from report to enforce. An image host the
+// site needs, listed with allow, loads under enforce; one nobody listed is
+// refused, and in report mode it was reported with the page.
+func TestBrowserCSPAllow(t *testing.T) {
+	dir, _ := filepath.Abs(filepath.Join("testdata", "csp-allow"))
+	srv := testcaddy.Start(t, fmt.Sprintf(`
+http://127.0.0.1:{PORT} {
+	consent {
+		secret %[2]s
+		allow cdn.listed-images.example
+		csp enforce
+	}
+	reverse_proxy 127.0.0.1:{PORT3}
+}
+http://127.0.0.1:{PORT2} {
+	consent {
+		secret %[2]s
+	}
+	reverse_proxy 127.0.0.1:{PORT3}
+}
+http://127.0.0.1:{PORT3} {
+	root * %[1]s
+	file_server
+}
+`, dir, secret))
+	b := browser.New(t)
+	w := watch(t, b)
+	b.Navigate(srv.URL(2) + "/")
+	settle(b)
+	waitFor(t, "the report of the unlisted image host", func() bool {
+		for _, h := range declaredRunTime(t, srv.URL(2)).RunTime {
+			if h.Host == "cdn.unlisted-images.example" && h.Category == "unknown" && slices.Equal(h.Directives, []string{"img"}) {
+				return true
+			}
+		}
+		return false
+	})
+
+	w.reset()
+	b.Navigate(srv.URL(1) + "/")
+	settle(b)
+	if left, refused := w.left("ALLOWEDIMAGE"); len(left) == 0 {
+		t.Errorf("enforce: the allowed image host was refused: %q", refused)
+	}
+	if left, refused := w.left("UNLISTEDIMAGE"); len(left) > 0 || len(refused) == 0 {
+		t.Errorf("enforce: the unlisted image host: left %q, refused %q", left, refused)
+	}
+}

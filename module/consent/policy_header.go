@@ -299,7 +299,7 @@ func (c *contentPolicy) logCap(l *zap.Logger, host string) {
 		return
 	}
 	c.capLogged[host] = true
-	l.Warn("content security policy: the learned hosts exceed the cap; hosts past it are refused (enforce) or reported (report). List the ones the site needs with first_party or allow",
+	l.Warn("content security policy: no room for every host the site's markup uses; those left out are refused (enforce) or reported (report). List the ones the site needs with first_party or allow",
 		zap.String("site", host), zap.Int("max_learned_hosts", maxLearnedHosts), zap.Int("max_header_bytes", maxCSPHeader))
 }
 

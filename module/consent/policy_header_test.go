@@ -163,7 +163,7 @@ func TestPolicyHeaderCap(t *testing.T) {
 		}
 		h.csp.cache.Clear() // build again: the warning must still come once
 	}
-	if got := logs.FilterMessageSnippet("exceed the cap").Len(); got != 1 {
+	if got := logs.FilterMessageSnippet("no room for every host").Len(); got != 1 {
 		t.Errorf("cap warning logged %d times, want once", got)
 	}
 }
