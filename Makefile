@@ -36,15 +36,23 @@ vet:
 unit:
 	$(GO) test -race -timeout 30m $(PKGS)
 
-# A real WordPress from Debian (mariadb, php-fpm) behind the module, driven by
-# headless Chromium. setup.sh is idempotent and starts private daemons (no
-# systemd); teardown always runs and the recipe keeps the test's exit status.
+# A real WordPress from Debian (mariadb, php-fpm) and a real Drupal 7 from
+# ../shared/drupal (SQLite, php-fpm) behind the module, driven by headless
+# Chromium. The setup scripts are idempotent and start private daemons (no
+# systemd); teardown (both sites) always runs and the recipe keeps the test's
+# exit status.
+# e2e/cluster: three Caddy processes on a private Redis behind a balancer; its
+# setup.sh only installs redis-server, the test starts and stops its Redis. Its
+# Caddy (e2e/cluster/caddy) is a Go module of its own, outside ./...: its Redis
+# storage's tests (each on a private redis-server) run here.
 E2E_TIMEOUT ?= 10m
 
 e2e: deps-apt
-	@$(SUDO) bash e2e/setup.sh || { $(SUDO) bash e2e/teardown.sh; exit 1; }; \
+	@$(SUDO) bash e2e/cluster/setup.sh
+	cd e2e/cluster/caddy && GOWORK=off $(GO) vet ./... && GOWORK=off $(GO) test -race -count=1 ./...
+	@{ $(SUDO) bash e2e/setup.sh && $(SUDO) bash e2e/drupal-setup.sh; } || { $(SUDO) bash e2e/teardown.sh; exit 1; }; \
 	status=0; \
-	$(SUDO) env "PATH=$$PATH" $(GO) test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) ./e2e/ || status=$$?; \
+	$(SUDO) env "PATH=$$PATH" $(GO) test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) ./e2e/... || status=$$?; \
 	$(SUDO) bash e2e/teardown.sh; \
 	exit $$status
 

@@ -1,7 +1,8 @@
 // Package e2e proves caddy-consent on a real WordPress: Debian's wordpress
 // package on php-fpm and MariaDB (brought up by setup.sh), a real Caddy with
 // the consent module in front of php_fastcgi, and headless Chromium as the
-// visitor. Nothing leaves the machine: tracker requests the browser attempts
+// visitor. drupal_test.go does the same for a real Drupal 7 (Pressflow 7.101
+// from ../shared/drupal, on SQLite, brought up by drupal-setup.sh). Nothing leaves the machine: tracker requests the browser attempts
 // fail on DNS, which is what the test counts.
 //
 // The test has the build tag e2e. Run it with `make e2e`, as root: setup.sh

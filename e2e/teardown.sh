@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Undoes e2e/setup.sh: stops its MariaDB and php-fpm (by their pid files, never
 # by name), removes the state directory with the database, and the WordPress
-# config it wrote. Packages stay installed. Safe to run twice.
+# config it wrote; then undoes e2e/drupal-setup.sh. Packages stay installed.
+# Safe to run twice.
 set -uo pipefail
 
 dir=${CONSENT_E2E_DIR:-/tmp/consent-e2e}
@@ -33,4 +34,6 @@ rm -f "$config_file"
 if [ -d "$dir" ] && [ -f "$dir/secrets.env" ]; then
 	rm -rf "$dir"
 fi
+# The Drupal site of drupal-setup.sh, in its own directory.
+bash "$(dirname "${BASH_SOURCE[0]}")/drupal-teardown.sh"
 log "done"

@@ -14,11 +14,11 @@ func TestDefaultParses(t *testing.T) {
 	if err != nil {
 		t.Fatalf("embedded catalog.json: %v", err)
 	}
-	if got := len(c.Services()); got < 40 {
-		t.Errorf("%d services, want at least 40", got)
+	if got := len(c.Services()); got < 300 {
+		t.Errorf("%d services, want at least 300", got)
 	}
-	if got := len(c.Cookies()); got < 150 {
-		t.Errorf("%d cookie patterns, want at least 150", got)
+	if got := len(c.Cookies()); got < 400 {
+		t.Errorf("%d cookie patterns, want at least 400", got)
 	}
 	if Default() != Default() {
 		t.Error("Default() builds a new catalog per call")
@@ -286,6 +286,69 @@ func TestParseLifetime(t *testing.T) {
 		got, ok := ParseLifetime(tt.in)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("ParseLifetime(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestNestedHostsAreDeliberate keeps host suffixes from overlapping by accident.
+// Two rows never share a host (parse rejects that); but a row may claim a
+// subdomain of another row's host, and then the longer suffix wins for that
+// subdomain. Each such pair is listed here with the reason, so that a new row
+// cannot quietly take traffic from an existing one.
+func TestNestedHostsAreDeliberate(t *testing.T) {
+	deliberate := map[string]string{
+		// Google's tracking subdomains of doubleclick.net belong to the product that uses them.
+		"stats.g.doubleclick.net":        "google-analytics",
+		"googleads.g.doubleclick.net":    "google-ads",
+		"securepubads.g.doubleclick.net": "google-ad-manager",
+		"pubads.g.doubleclick.net":       "google-ad-manager",
+		// Advertising pixels beside the same company's embeds and widgets.
+		"snap.licdn.com":          "linkedin-insight",
+		"px.ads.linkedin.com":     "linkedin-insight",
+		"ads.linkedin.com":        "linkedin-insight",
+		"analytics.tiktok.com":    "tiktok-pixel",
+		"analytics.us.tiktok.com": "tiktok-pixel",
+		"analytics.twitter.com":   "twitter-pixel",
+		"ads-api.twitter.com":     "twitter-pixel",
+		"alb.reddit.com":          "reddit-pixel",
+		"events.redditmedia.com":  "reddit-pixel",
+		// Adobe Target's edge is a subdomain of Adobe Analytics' collection domain.
+		"tt.omtrdc.net": "adobe-target",
+		// Form and booking files (preferences) beside the same company's marketing tracker.
+		"cdn-images.mailchimp.com": "mailchimp-forms",
+		"meetings.hubspot.com":     "hubspot-meetings",
+		"meetings-eu1.hubspot.com": "hubspot-meetings",
+	}
+	c := Default()
+	owner := map[string]*Service{}
+	for _, s := range c.Services() {
+		for _, h := range s.Hosts {
+			owner[h] = s
+		}
+	}
+	seen := map[string]bool{}
+	for h, s := range owner {
+		for i := strings.IndexByte(h, '.'); i >= 0 && i < len(h)-1; {
+			suffix := h[i+1:]
+			if o := owner[suffix]; o != nil && o != s {
+				seen[h] = true
+				if deliberate[h] != s.ID {
+					t.Errorf("%s (%s) lies under %s (%s): list it in deliberate with the reason, or drop one", h, s.ID, suffix, o.ID)
+				}
+				if got := c.MatchURL([]byte("https://" + h + "/x.js")); got != s {
+					t.Errorf("%s: MatchURL = %s, want the longer suffix's row %s", h, id(got), s.ID)
+				}
+			}
+			j := strings.IndexByte(suffix, '.')
+			if j < 0 {
+				break
+			}
+			i += 1 + j
+		}
+	}
+	for h := range deliberate {
+		if !seen[h] {
+			t.Errorf("deliberate overlap %s no longer exists: remove it from the list", h)
 		}
 	}
 }

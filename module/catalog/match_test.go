@@ -88,8 +88,30 @@ func TestMatchURL(t *testing.T) {
 		{"https://evil.example#@www.google-analytics.com/", ""},
 		{"https://evil.example\\@www.google-analytics.com/", ""},
 		{"https://youtube.com.example.no/embed/x", ""},
-		{"https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/jquery.min.js", ""},
-		{"https://s0.wp.com/wp-content/js/devicepx-jetpack.js", ""},
+		// Library CDNs next to trackers of the same company have rows of
+		// their own (necessary), not the tracker's.
+		{"https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/jquery.min.js", "cdnjs"},
+		{"https://s0.wp.com/wp-content/js/devicepx-jetpack.js", "wordpress-com-cdn"},
+		{"https://stats.wp.com/e-202450.js", "jetpack-stats"},
+		{"https://ajax.googleapis.com/ajax/libs/jquery/3.7.1/jquery.min.js", "google-hosted-libraries"},
+		{"https://maps.googleapis.com/maps/api/js?key=x", "google-maps"},
+		{"https://fonts.googleapis.com/css2?family=Roboto", "google-fonts"},
+		{"https://cdn.jsdelivr.net/npm/bootstrap@5.3.3/dist/js/bootstrap.min.js", "jsdelivr"},
+		{"https://cdn.jsdelivr.net/npm/prebid.js@9/dist/not-for-prod/prebid.js", "prebid"},
+		{"https://www.gstatic.com/firebasejs/10.12.0/firebase-app.js", ""},
+		{"https://www.gstatic.com/firebasejs/10.12.0/firebase-analytics.js", "firebase-analytics"},
+		// www.google.com paths beyond Maps, reCAPTCHA and ads.
+		{"https://www.google.com/jsapi", "google-loader"},
+		{"https://www.google.com/uds/api/search/1.0/x/default+en.I.js", "google-custom-search"},
+		{"https://www.google.com/cse/cse.js?cx=1", "google-custom-search"},
+		{"https://www.google.com/js/gweb/analytics/autotrack.js", "universal-analytics"},
+		{"https://tt.omtrdc.net/m2/x/mbox/json", "adobe-target"},
+		{"https://example.sc.omtrdc.net/b/ss/x/1/H.27.5--NS/0", "adobe-analytics"},
+		// Cloudflare's own paths: the challenge is necessary, Zaraz runs tags.
+		{"/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1", "cloudflare"},
+		{"/cdn-cgi/zaraz/s.js?z=x", "cloudflare-zaraz"},
+		{"https://www.example.no/cdn-cgi/zaraz/t", "cloudflare-zaraz"},
+		{"/_Incapsula_Resource?SWJIYLWA=x", "imperva-incapsula"},
 		// Nothing to say about these.
 		{"/wp-content/themes/twentytwentyfour/style.css", ""},
 		{"js/app.js", ""},

@@ -9,7 +9,6 @@ package consent
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"path"
 	"strings"
@@ -266,7 +265,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if h.cspIntake, err = newReportIntake(ctx.GetMetricsRegistry()); err != nil {
 		return fmt.Errorf("registering metrics: %v", err)
 	}
-	h.cookies = firewall.WithNecessary(h.catalog, h.CookieName)
+	h.cookies = firewall.WithNecessary(h.catalog, h.CookieName, "__Host-"+h.CookieName)
 	h.codec, err = policy.NewCodec(secret, h.CookieName, time.Duration(h.MaxAge))
 	if err != nil {
 		return fmt.Errorf("consent cookie: %v", err)
@@ -291,10 +290,12 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 // startInventory loads what earlier runs and other instances sharing the
 // storage have seen, and flushes what this one sees every minute.
 func (h *Handler) startInventory(ctx caddy.Context) error {
-	logger := h.logger
-	h.inv = inventory.New(h.catalog, inventory.Options{OnError: func(err error) {
-		logger.Warn("flushing the cookie inventory to storage", zap.Error(err))
-	}})
+	every := inventoryFlushEvery()
+	report := &storageReport{logger: h.logger, every: every}
+	if every <= 0 {
+		report.every = inventory.DefaultFlushEvery
+	}
+	h.inv = inventory.New(h.catalog, inventory.Options{OnError: report.failure, OnRecover: report.recovered})
 	st := storage(ctx)
 	if st == nil {
 		return nil
@@ -307,7 +308,7 @@ func (h *Handler) startInventory(ctx caddy.Context) error {
 	h.stopInv, h.invDone = cancel, make(chan struct{})
 	go func() {
 		defer close(h.invDone)
-		_ = h.inv.Run(runCtx, st, 0)
+		_ = h.inv.Run(runCtx, st, every)
 	}()
 	return nil
 }
@@ -418,21 +419,23 @@ func (h *Handler) Validate() error {
 // so a path with dot segments, an encoded slash or a backslash is never
 // bypassed (it is rewritten, which fails safe), and the rest is matched
 // cleaned of repeated slashes.
-func (h *Handler) bypassed(r *http.Request) bool {
-	p := r.URL.Path
-	if hasDotSegment(p) || strings.IndexByte(p, '\\') >= 0 || r.URL.RawPath != "" && ambiguousEscapes(r.URL.RawPath) {
+func (h *Handler) bypassed(u *url.URL) bool {
+	p := u.Path
+	if hasDotSegment(p) || strings.IndexByte(p, '\\') >= 0 || u.RawPath != "" && ambiguousEscapes(u.RawPath) {
 		return false
 	}
 	p = path.Clean(p)
-	if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
+	if strings.HasSuffix(u.Path, "/") && p != "/" {
 		p += "/"
 	}
 	for _, g := range h.bypass {
 		if ok, _ := path.Match(g, p); ok {
 			return true
 		}
-		// "/wp-admin/*" also covers deeper paths such as /wp-admin/css/x.css.
-		if strings.HasSuffix(g, "/*") && strings.HasPrefix(p, g[:len(g)-1]) {
+		// A trailing * is a prefix match, as in Caddy's path matcher:
+		// "/wp-admin/*" covers /wp-admin/css/x.css and "/user*" covers
+		// /user/login, where path.Match's * stops at a slash.
+		if strings.HasSuffix(g, "*") && strings.HasPrefix(p, g[:len(g)-1]) {
 			return true
 		}
 	}

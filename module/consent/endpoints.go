@@ -20,9 +20,10 @@ import (
 // maxFormBytes bounds a consent post: a handful of short fields.
 const maxFormBytes = 4 << 10
 
-// serveEndpoint answers the requests under h.Path (DESIGN §5).
-func (h *Handler) serveEndpoint(w http.ResponseWriter, r *http.Request, ex *exchange) error {
-	rest := strings.TrimPrefix(r.URL.Path, h.Path)
+// serveEndpoint answers the requests under h.Path (DESIGN §5); p is the
+// request's path under it.
+func (h *Handler) serveEndpoint(w http.ResponseWriter, r *http.Request, ex *exchange, p string) error {
+	rest := strings.TrimPrefix(p, h.Path)
 	switch {
 	case rest == "" || rest == "/":
 		if r.Method != http.MethodPost {
@@ -40,7 +41,7 @@ func (h *Handler) serveEndpoint(w http.ResponseWriter, r *http.Request, ex *exch
 	case strings.HasPrefix(rest, "/assets/"):
 		return h.serveAsset(w, r, strings.TrimPrefix(rest, "/assets/"))
 	}
-	return caddyhttp.Error(http.StatusNotFound, fmt.Errorf("no consent endpoint %s", r.URL.Path))
+	return caddyhttp.Error(http.StatusNotFound, fmt.Errorf("no consent endpoint %s", p))
 }
 
 func methodNotAllowed(w http.ResponseWriter, allow, why string) error {
@@ -81,11 +82,12 @@ func (h *Handler) serveDecision(w http.ResponseWriter, r *http.Request, ex *exch
 	if err != nil {
 		return caddyhttp.Error(http.StatusBadRequest, err)
 	}
+	// Every decision gets a consent ID of its own: a copy planted by a
+	// sibling subdomain must not hand its ID to the visitor's record
+	// (security audit L1).
 	st := ex.state
-	if !ex.decided || st.ID == "" {
-		if st.ID, err = policy.NewID(); err != nil {
-			return caddyhttp.Error(http.StatusInternalServerError, err)
-		}
+	if st.ID, err = policy.NewID(); err != nil {
+		return caddyhttp.Error(http.StatusInternalServerError, err)
 	}
 	st.Granted = granted
 	st.Version = h.version(r)
@@ -96,6 +98,10 @@ func (h *Handler) serveDecision(w http.ResponseWriter, r *http.Request, ex *exch
 		return caddyhttp.Error(http.StatusInternalServerError, errors.New("encoding the consent cookie"))
 	}
 	http.SetCookie(w, ck)
+	if ck.Name != h.CookieName && len(r.CookiesNamed(h.CookieName)) > 0 {
+		// On HTTPS the choice moved to the __Host- name: forget the old one.
+		http.SetCookie(w, h.codec.Clear(false))
+	}
 	ret := policy.SafeReturn(r.PostForm.Get("return"))
 	h.record(r, st, action, ret)
 	h.metrics.decisions.WithLabelValues(action).Inc()

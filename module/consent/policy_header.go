@@ -121,8 +121,9 @@ type grantedSources struct {
 	// parent domains: a host source whose base is in it would admit one.
 	denied map[string]bool
 	// sources are the granted services' sources that admit nothing denied,
-	// by service ID; all lists them for every granted service in catalog
-	// order.
+	// by service ID; all lists them for every granted service, necessary
+	// ones first (a payment or captcha widget that a script adds must not
+	// lose its room to a granted tracker), each group in catalog order.
 	sources map[string][]string
 	all     []string
 }
@@ -163,9 +164,14 @@ func newGrantedSources(services []*catalog.Service, g policy.Set) *grantedSource
 		for _, u := range s.URLs {
 			src = append(src, globSources(u)...)
 		}
-		src = slices.DeleteFunc(src, gs.admitsDenied)
-		gs.sources[s.ID] = src
-		gs.all = append(gs.all, src...)
+		gs.sources[s.ID] = slices.DeleteFunc(src, gs.admitsDenied)
+	}
+	for _, necessary := range []bool{true, false} {
+		for _, s := range services {
+			if src, ok := gs.sources[s.ID]; ok && (s.Category == policy.Necessary) == necessary {
+				gs.all = append(gs.all, src...)
+			}
+		}
 	}
 	return gs
 }
@@ -226,7 +232,8 @@ func (l *sourceList) add(s string) bool {
 // first_party and allow; the hosts of the catalog services of granted (and
 // necessary) categories that the site's markup loads; third-party hosts its
 // markup loads that no catalog knows (at most maxLearnedHosts); then the
-// other services of granted categories, as long as the header has room. A
+// other necessary services and those of granted categories, as long as the
+// header has room. A
 // host that would also let in a service of a category not granted is left
 // out: refusing wins. Browser reports never add anything.
 func (h *Handler) buildPolicy(c *contentPolicy, host string, granted policy.Set) string {

@@ -32,6 +32,23 @@ func (h *Handler) loadSecret(ctx caddy.Context) ([]byte, error) {
 	if st == nil {
 		return nil, errors.New("secret: no Caddy storage to keep a generated key in; set secret")
 	}
+	return sharedSecret(ctx, st, h.logger)
+}
+
+// secretStore is the part of certmagic.Storage the secret needs.
+type secretStore interface {
+	Lock(context.Context, string) error
+	Unlock(context.Context, string) error
+	Load(context.Context, string) ([]byte, error)
+	Store(context.Context, string, []byte) error
+}
+
+// sharedSecret reads the key kept in st, generating and storing it when st
+// has none. Only a key that is missing is generated: a store that fails
+// (a Redis timeout, a network file system gone) is an error, or one instance
+// would overwrite the key the others sign with, and every visitor's choice
+// would count as none.
+func sharedSecret(ctx context.Context, st secretStore, logger *zap.Logger) ([]byte, error) {
 	if key, err := readSecret(ctx, st); err == nil {
 		return key, nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -44,6 +61,8 @@ func (h *Handler) loadSecret(ctx caddy.Context) ([]byte, error) {
 	defer func() { _ = st.Unlock(context.WithoutCancel(ctx), secretStorageKey) }()
 	if key, err := readSecret(ctx, st); err == nil {
 		return key, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
 	}
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
@@ -53,16 +72,14 @@ func (h *Handler) loadSecret(ctx caddy.Context) ([]byte, error) {
 	if err := st.Store(ctx, secretStorageKey, []byte(enc)); err != nil {
 		return nil, fmt.Errorf("secret: storing generated key: %v", err)
 	}
-	h.logger.Info("generated a consent signing key and stored it", zap.String("storage_key", secretStorageKey))
+	logger.Info("generated a consent signing key and stored it", zap.String("storage_key", secretStorageKey))
 	return key, nil
 }
 
-func readSecret(ctx context.Context, st interface {
-	Load(context.Context, string) ([]byte, error)
-}) ([]byte, error) {
+func readSecret(ctx context.Context, st secretStore) ([]byte, error) {
 	b, err := st.Load(ctx, secretStorageKey)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("secret: loading %s from storage: %w", secretStorageKey, err)
 	}
 	key, err := base64.RawURLEncoding.DecodeString(strings.TrimSpace(string(b)))
 	if err != nil || len(key) < MinSecretLen {

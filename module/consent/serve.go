@@ -22,7 +22,8 @@ const maxUnknownHostsPerPage = 16
 // exchange is one request's consent state.
 type exchange struct {
 	r       *http.Request
-	path    string       // the path the visitor requested, where a choice returns to
+	orig    *url.URL     // the URL the visitor requested, before any rewrite
+	path    string       // its path and query, where a choice returns to
 	state   policy.State // the visitor's recorded choice, valid when decided
 	decided bool         // the visitor made an explicit choice under this policy version
 	// prepared: the request was shaped for a rewritten answer (validators
@@ -50,14 +51,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 		repl.Set("http.consent.categories", ex.granted.String())
 	}
 	caddyhttp.SetVar(r.Context(), grantedVarKey, ex.granted)
-	if p := r.URL.Path; p == h.Path || strings.HasPrefix(p, h.Path+"/") {
-		return h.serveEndpoint(w, r, ex)
+	// A site-wide rewrite runs before consent in the Caddyfile's order (a
+	// front-controller try_files sends every missing path to /index.php), so
+	// endpoints and bypass paths are also looked up as the visitor asked.
+	for _, p := range []string{r.URL.Path, ex.orig.Path} {
+		if p == h.Path || strings.HasPrefix(p, h.Path+"/") {
+			return h.serveEndpoint(w, r, ex, p)
+		}
 	}
 	h.firewallRequest(r, ex)
 	if h.UpstreamIPTruncate != nil {
 		h.truncator.UpstreamRequest(r)
 	}
-	bypass := h.bypassed(r)
+	bypass := h.bypassed(r.URL) || ex.orig != r.URL && h.bypassed(ex.orig)
 	if !bypass && (r.Method == http.MethodGet || r.Method == http.MethodPost || r.Method == http.MethodHead) {
 		switch {
 		case acceptsHTML(r.Header):
@@ -92,6 +98,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 		if !rw.decided {
 			// Nothing reached the client: leave the error to handle_errors
 			// instead of turning it into a 200 (replace-response PR #21).
+			// Whatever headers the handler set go out with the error page,
+			// so its cookies pass the firewall first (found by fuzzing).
+			h.dropResponseCookies(w.Header(), ex)
 			return err
 		}
 		_ = rw.close()
@@ -102,12 +111,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 
 // readExchange works out what this request may use.
 func (h *Handler) readExchange(r *http.Request) *exchange {
-	ex := &exchange{r: r, sig: policy.ReadSignals(r.Header), path: returnPath(r.URL)}
-	// The page's own path, as the visitor asked for it: php_fastcgi and
+	ex := &exchange{r: r, sig: policy.ReadSignals(r.Header), orig: r.URL}
+	// The page's own URL, as the visitor asked for it: php_fastcgi and
 	// rewrite change r.URL before the banner is rendered (to /index.php).
 	if orig, ok := r.Context().Value(caddyhttp.OriginalRequestCtxKey).(http.Request); ok && orig.URL != nil {
-		ex.path = returnPath(orig.URL)
+		ex.orig = orig.URL
 	}
+	ex.path = returnPath(ex.orig)
 	ex.state, ex.decided = h.codec.Read(r, h.version(r))
 	ex.granted, ex.reason = policy.Effective(ex.state, ex.decided, h.offered, ex.sig, h.gpc(), h.DNT)
 	return ex

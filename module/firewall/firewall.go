@@ -41,7 +41,7 @@ func FilterSetCookie(h http.Header, granted policy.Set, c Classifier, unknownAll
 	var dropped []Dropped
 	kept := lines[:0]
 	for i, line := range lines {
-		name := SetCookieName(line)
+		name := SentName(line)
 		row := match(c, name)
 		if allowed(row, granted, unknownAllowed) {
 			kept = append(kept, line)
@@ -98,6 +98,29 @@ func SetCookieName(line string) string {
 		return ""
 	}
 	return trimWSP(line[:eq])
+}
+
+// SentName returns the name under which the browser will send the cookie a
+// Set-Cookie line sets. It is SetCookieName, except for a nameless cookie
+// whose value holds an "=": browsers send "=_ga=GA1.2…" back as
+// "_ga=GA1.2…", indistinguishable from _ga (RFC 6265bis §5.7.3, security
+// audit L4), so it is classified as _ga.
+func SentName(line string) string {
+	name := SetCookieName(line)
+	if name != "" {
+		return name
+	}
+	if i := strings.IndexByte(line, ';'); i >= 0 {
+		line = line[:i]
+	}
+	_, value, ok := strings.Cut(line, "=")
+	if !ok {
+		return ""
+	}
+	if eq := strings.IndexByte(value, '='); eq >= 0 {
+		return trimWSP(value[:eq])
+	}
+	return ""
 }
 
 // trimWSP trims SP and HTAB, the WSP of RFC 6265bis §5.6.

@@ -81,6 +81,27 @@ func TestSetCookieName(t *testing.T) {
 	}
 }
 
+func TestSentName(t *testing.T) {
+	for line, want := range map[string]string{
+		"_ga=GA1.2.3.4":          "_ga",
+		"=_ga=GA1.2.3.4; Path=/": "_ga", // security audit L4: sent back as _ga=GA1.2.3.4
+		"= _fbp =fb.1":           "_fbp",
+		"=value":                 "",
+		"novalue":                "",
+		"=; _ga=1":               "",
+	} {
+		if got := SentName(line); got != want {
+			t.Errorf("SentName(%q) = %q, want %q", line, got, want)
+		}
+	}
+	// Through the firewall: the nameless disguise is dropped like _ga itself.
+	h := http.Header{"Set-Cookie": {"=_ga=GA1.2.3.4; Path=/", "PHPSESSID=abc"}}
+	FilterSetCookie(h, policy.SetOf(policy.Necessary), catalog.Default(), true)
+	if got := h["Set-Cookie"]; len(got) != 1 || got[0] != "PHPSESSID=abc" {
+		t.Fatalf("after filtering: %q", got)
+	}
+}
+
 func TestFilterSetCookie(t *testing.T) {
 	analytics := policy.SetOf(policy.Necessary, policy.Analytics)
 	tests := []struct {

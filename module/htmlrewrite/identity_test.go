@@ -153,7 +153,7 @@ var (
 )
 
 // inserted matches what the rewriter adds to a neutralised tag.
-var inserted = regexp.MustCompile(`( type="text/plain")? data-consent-category="[a-z]+" data-consent-service="[a-z-]+"( srcdoc="[^"]*")?`)
+var inserted = regexp.MustCompile(`( type="text/plain")? data-consent-category="[a-z]+" data-consent-service="[a-z0-9-]+"( srcdoc="[^"]*")?`)
 
 // renamed matches an attribute name the rewriter renamed.
 var renamed = regexp.MustCompile(`(?i)\bdata-consent-(src|srcset|href|imagesrcset|data|type|srcdoc|class|data-src|data-srcset|data-lazy-src|data-lazy-srcset|poster|data-poster|ping|xlink:href|style|background)\b`)

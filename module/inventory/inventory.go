@@ -41,6 +41,10 @@ type Options struct {
 	MaxHosts int
 	// OnError receives the errors of the periodic flushes in Run. May be nil.
 	OnError func(error)
+	// OnRecover is called by Run after a periodic flush succeeds when the
+	// one before it failed: the storage is back and holds what this instance
+	// saw meanwhile. May be nil.
+	OnRecover func()
 }
 
 // Defaults for Options.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"path"
 	"strings"
 	"time"
@@ -53,17 +54,18 @@ func Key(host string) string {
 // missing folder is an empty inventory. Records that cannot be read are
 // skipped and reported together in the error; the rest are loaded.
 func (inv *Inventory) Load(ctx context.Context, st Storage) error {
-	_, err := inv.loadAll(ctx, st)
+	_, _, err := inv.loadAll(ctx, st)
 	return err
 }
 
-// loadAll merges every stored record and returns the raw bytes by key.
-func (inv *Inventory) loadAll(ctx context.Context, st Storage) (map[string][]byte, error) {
+// loadAll merges every stored record and returns the raw bytes by key, and
+// the keys listed whose Load failed (other than for a missing key).
+func (inv *Inventory) loadAll(ctx context.Context, st Storage) (stored map[string][]byte, unread map[string]bool, err error) {
 	keys, err := st.List(ctx, StoragePrefix, false)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("listing inventory records: %v", err)
+		return nil, nil, fmt.Errorf("listing inventory records: %v", err)
 	}
-	stored := make(map[string][]byte, len(keys))
+	stored, unread = make(map[string][]byte, len(keys)), map[string]bool{}
 	var errs []error
 	for _, k := range keys {
 		if !strings.HasSuffix(k, ".json") || path.Dir(k) != StoragePrefix {
@@ -74,6 +76,8 @@ func (inv *Inventory) loadAll(ctx context.Context, st Storage) (map[string][]byt
 			continue // deleted between List and Load
 		}
 		if err != nil {
+			// Not merged, so Flush must not write over it.
+			unread[k] = true
 			errs = append(errs, fmt.Errorf("loading inventory record %s: %v", k, err))
 			continue
 		}
@@ -93,7 +97,7 @@ func (inv *Inventory) loadAll(ctx context.Context, st Storage) (map[string][]byt
 		}
 		inv.merge(&rec)
 	}
-	return stored, errors.Join(errs...)
+	return stored, unread, errors.Join(errs...)
 }
 
 // Flush merges what st holds (other instances may have written since) into
@@ -110,14 +114,17 @@ func (inv *Inventory) Flush(ctx context.Context, st Storage) error {
 		defer cancel()
 		_ = st.Unlock(uctx, lockName)
 	}()
-	stored, loadErr := inv.loadAll(ctx, st)
+	stored, unread, loadErr := inv.loadAll(ctx, st)
 	if stored == nil {
 		return loadErr
 	}
 	errs := []error{loadErr}
 	for _, h := range inv.Sites() {
 		k := Key(h)
-		if k == "" {
+		if k == "" || unread[k] {
+			// A record listed but not read holds what this instance has not
+			// merged: writing its own view would drop what only others saw.
+			// The next flush reads it again.
 			continue
 		}
 		rec := inv.Snapshot(h)
@@ -138,14 +145,22 @@ func (inv *Inventory) Flush(ctx context.Context, st Storage) error {
 
 // Run flushes to st every interval (DefaultFlushEvery when every <= 0) until
 // ctx is done, then flushes once more and returns that flush's error. Errors
-// of the periodic flushes go to Options.OnError. Start it in a goroutine at
-// provisioning and cancel ctx at cleanup.
+// of the periodic flushes go to Options.OnError, and the first success after
+// a failure to Options.OnRecover. Start it in a goroutine at provisioning and
+// cancel ctx at cleanup.
+//
+// Each wait is drawn between 80 % and 100 % of every: instances of a cluster
+// started together would otherwise flush in step for ever, and each would
+// queue for the storage lock behind the others (a Redis lock is polled once
+// a second), so that the last one's flush could run out of time.
 func (inv *Inventory) Run(ctx context.Context, st Storage, every time.Duration) error {
 	if every <= 0 {
 		every = DefaultFlushEvery
 	}
-	t := time.NewTicker(every)
+	wait := func() time.Duration { return every - rand.N(every/5+1) }
+	t := time.NewTimer(wait())
 	defer t.Stop()
+	failing := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -153,13 +168,27 @@ func (inv *Inventory) Run(ctx context.Context, st Storage, every time.Duration) 
 			defer cancel()
 			return inv.Flush(fctx, st)
 		case <-t.C:
+			start := time.Now()
 			fctx, cancel := context.WithTimeout(ctx, every)
 			err := inv.Flush(fctx, st)
 			cancel()
 			// A flush cut short by shutdown is no error: the final one follows.
-			if err != nil && ctx.Err() == nil && inv.opts.OnError != nil {
-				inv.opts.OnError(err)
+			switch {
+			case ctx.Err() != nil:
+			case err != nil:
+				failing = true
+				if inv.opts.OnError != nil {
+					inv.opts.OnError(err)
+				}
+			case failing:
+				failing = false
+				if inv.opts.OnRecover != nil {
+					inv.opts.OnRecover()
+				}
 			}
+			// The wait counts from the flush's start, as a ticker's would: a
+			// slow flush (a store timing out) does not stretch the interval.
+			t.Reset(wait() - time.Since(start))
 		}
 	}
 }

@@ -181,6 +181,16 @@ http://127.0.0.1:{PORT} {
 		"Cf-Connecting-Ip": "2001:db8:cafe:2::18",
 		"True-Client-Ip":   "203.0.113.80",
 		"Referer":          "http://[2001:db8:cafe:3::19]:8080/from",
+		// Security audit L2: names the old fixed list missed.
+		"X-Azure-Clientip":         "203.0.113.83",
+		"X-Appengine-User-Ip":      "203.0.113.84",
+		"X-Envoy-External-Address": "203.0.113.85",
+		"X-Originating-Ip":         "[203.0.113.86]",
+		"X-Remote-Addr":            "203.0.113.87",
+		"Akamai-Client-Ip":         "203.0.113.88",
+		"X-Akamai-Edgescape":       "georegion=1,country_code=NO,ip=203.0.113.89",
+		"Via":                      "1.1 203.0.113.90",
+		"User-Agent":               "Mozilla/5.0 Chrome/120.0.6099.109", // versions are not addresses
 	}
 	client := &http.Client{}
 	get := func(path string) string {
@@ -217,12 +227,21 @@ http://127.0.0.1:{PORT} {
 		t.Fatal("reverse_proxy upstream saw no request")
 	}
 	for name, want := range map[string]string{
-		"X-Forwarded-For":  "203.0.113.0, 2001:db8:1234::, 127.0.0.0", // client list kept (trusted peer), peer appended
-		"X-Real-Ip":        "203.0.113.0",
-		"Forwarded":        `for="[2001:db8:cafe::]:4711";proto=https, For=198.51.100.0;by=203.0.113.0, for=_hidden`,
-		"Cf-Connecting-Ip": "2001:db8:cafe::",
-		"True-Client-Ip":   "203.0.113.0",
-		"X-Client":         "203.0.113.0", // {client_ip}
+		"X-Forwarded-For":          "203.0.113.0, 2001:db8:1234::, 127.0.0.0", // client list kept (trusted peer), peer appended
+		"X-Real-Ip":                "203.0.113.0",
+		"Forwarded":                `for="[2001:db8:cafe::]:4711";proto=https, For=198.51.100.0;by=203.0.113.0, for=_hidden`,
+		"Cf-Connecting-Ip":         "2001:db8:cafe::",
+		"True-Client-Ip":           "203.0.113.0",
+		"X-Client":                 "203.0.113.0", // {client_ip}
+		"X-Azure-Clientip":         "203.0.113.0",
+		"X-Appengine-User-Ip":      "203.0.113.0",
+		"X-Envoy-External-Address": "203.0.113.0",
+		"X-Originating-Ip":         "[203.0.113.0]",
+		"X-Remote-Addr":            "203.0.113.0",
+		"Akamai-Client-Ip":         "203.0.113.0",
+		"X-Akamai-Edgescape":       "georegion=1,country_code=NO,ip=203.0.113.0",
+		"Referer":                  "http://[2001:db8:cafe::]:8080/from",
+		"User-Agent":               "Mozilla/5.0 Chrome/120.0.6099.109",
 	} {
 		if got := h.Get(name); got != want {
 			t.Errorf("upstream %s = %q, want %q", name, got, want)

@@ -249,7 +249,9 @@ func TestRequest(t *testing.T) {
 		"X-Client-Ip":         "203.0.113.81",
 		"X-Cluster-Client-Ip": "203.0.113.82",
 		"User-Agent":          "curl/8.5.0",
-		"X-Unrelated":         "203.0.113.83", // not a forwarding header: left alone
+		"X-Unrelated":         "203.0.113.83",         // any name may carry the client (audit L2)
+		"Cookie":              "last_ip=203.0.113.84", // cookies reach the upstream as sent
+		"If-None-Match":       `"1.2.3.4"`,
 	}
 	for k, v := range set {
 		r.Header.Set(k, v)
@@ -267,7 +269,9 @@ func TestRequest(t *testing.T) {
 		"X-Client-Ip":         {"203.0.113.0"},
 		"X-Cluster-Client-Ip": {"203.0.113.0"},
 		"User-Agent":          {"curl/8.5.0"},
-		"X-Unrelated":         {"203.0.113.83"},
+		"X-Unrelated":         {"203.0.113.0"},
+		"Cookie":              {"last_ip=203.0.113.84"},
+		"If-None-Match":       {`"1.2.3.4"`},
 	}
 	for k, v := range want {
 		if got := r.Header[k]; strings.Join(got, "|") != strings.Join(v, "|") {

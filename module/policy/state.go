@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/securecookie"
@@ -23,6 +24,8 @@ type State struct {
 	// Signals are the privacy signals the browser sent when the visitor chose.
 	// A signal that appears only after the choice overrides it (see Effective).
 	Signals Signals
+	// Contested: the browser sent valid copies that disagree (Codec.Read).
+	Contested bool
 }
 
 // NewID returns a fresh consent ID: 128 random bits as 32 hex digits. It is
@@ -142,13 +145,14 @@ func (c *Codec) Cookie(s State, secure bool) *http.Cookie {
 	copy(p[2:10], vh[:])
 	copy(p[10:26], id)
 	binary.BigEndian.PutUint32(p[26:30], uint32(s.Decided.Unix()))
-	v, err := c.sc.Encode(c.name, p)
+	name := c.nameFor(secure)
+	v, err := c.sc.Encode(name, p)
 	if err != nil {
 		// Cannot happen with a 30-byte payload and a set key; fail closed.
 		return nil
 	}
 	return &http.Cookie{
-		Name:     c.name,
+		Name:     name,
 		Value:    v,
 		Path:     "/",
 		MaxAge:   int(c.maxAge / time.Second),
@@ -173,24 +177,65 @@ func (c *Codec) Clear(secure bool) *http.Cookie {
 	}
 }
 
+// nameFor is the cookie's name on a connection: on HTTPS a plain name gets
+// the __Host- prefix, which browsers accept only from this very host,
+// Secure, with Path=/ and no Domain, so that a sibling subdomain or a
+// network attacker on plain HTTP cannot plant a choice (RFC 6265bis §4.1.3;
+// security audit L1).
+func (c *Codec) nameFor(secure bool) string {
+	if secure && !strings.HasPrefix(c.name, "__") {
+		return "__Host-" + c.name
+	}
+	return c.name
+}
+
+// Names are the names the consent cookie may have on a connection, the one
+// it is set under first. On HTTPS the plain name is still read, so choices
+// made before the __Host- prefix count until the visitor decides again.
+func (c *Codec) Names(secure bool) []string {
+	if n := c.nameFor(secure); n != c.name {
+		return []string{n, c.name}
+	}
+	return []string{c.name}
+}
+
 // Read returns the visitor's choice under policy version. It reports false
 // when there is no valid choice: no cookie, a tampered or foreign one, one
 // older than max age, or one made under another version. Each of these counts
-// as no choice. When the browser sends the name more than once (a stale copy
-// on a parent domain), the most recent valid choice wins.
+// as no choice. When the browser sends valid copies that disagree (a stale
+// copy, or one planted on a parent domain), only what all of them grant
+// counts, so a planted copy can take consent away but never grant it; its Contested
+// field says so, and the next decision gets a consent ID of its own. On
+// HTTPS, a __Host- copy outranks every plain one.
 func (c *Codec) Read(r *http.Request, version string) (State, bool) {
-	var best State
-	found := false
-	for _, ck := range r.CookiesNamed(c.name) {
-		s, err := c.decode(ck.Value, version)
-		if err != nil {
-			continue
+	for _, name := range c.Names(r.TLS != nil) {
+		var best State
+		found := false
+		for _, ck := range r.CookiesNamed(name) {
+			s, err := c.decode(name, ck.Value, version)
+			if err != nil {
+				continue
+			}
+			switch {
+			case !found:
+				best, found = s, true
+			case s.Granted != best.Granted:
+				// Only what every copy grants.
+				granted := best.Granted & s.Granted
+				if s.Decided.After(best.Decided) {
+					best = s
+				}
+				best.Granted, best.Contested = granted, true
+			case s.Decided.After(best.Decided):
+				s.Contested = best.Contested
+				best = s
+			}
 		}
-		if !found || s.Decided.After(best.Decided) {
-			best, found = s, true
+		if found {
+			return best, true
 		}
 	}
-	return best, found
+	return State{}, false
 }
 
 var (
@@ -200,9 +245,9 @@ var (
 )
 
 // decode checks and reads one cookie value.
-func (c *Codec) decode(value, version string) (State, error) {
+func (c *Codec) decode(name, value, version string) (State, error) {
 	var p []byte
-	if err := c.sc.Decode(c.name, value, &p); err != nil {
+	if err := c.sc.Decode(name, value, &p); err != nil {
 		return State{}, err
 	}
 	if len(p) != payloadLen || p[0] != payloadFormat || p[1]&0xc0 != 0 {

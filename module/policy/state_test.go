@@ -5,6 +5,7 @@ import (
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -108,16 +109,17 @@ func TestCookieAttributes(t *testing.T) {
 		cookie *http.Cookie
 		secure bool
 		maxAge int
+		want   string
 	}{
-		{"set http", c.Cookie(s, false), false, 182 * 86400},
-		{"set https", c.Cookie(s, true), true, 182 * 86400},
-		{"clear http", c.Clear(false), false, -1},
-		{"clear https", c.Clear(true), true, -1},
+		{"set http", c.Cookie(s, false), false, 182 * 86400, "consent"},
+		{"set https", c.Cookie(s, true), true, 182 * 86400, "__Host-consent"},
+		{"clear http", c.Clear(false), false, -1, "consent"},
+		{"clear https", c.Clear(true), true, -1, "consent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ck := tt.cookie
-			if ck.Name != "consent" || ck.Path != "/" || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode ||
+			if ck.Name != tt.want || ck.Path != "/" || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode ||
 				ck.Secure != tt.secure || ck.MaxAge != tt.maxAge || ck.Domain != "" {
 				t.Fatalf("cookie = %+v", ck)
 			}
@@ -245,21 +247,69 @@ func TestSecurecookieEnforcesMaxAge(t *testing.T) {
 		t.Fatal("forge does not reproduce securecookie's format: a fresh forged value is refused")
 	}
 	stale := forge(key, "consent", now.Add(-2*time.Hour).Unix(), payload)
-	if _, err := c.decode(stale, "1"); err == nil || err == errExpired {
+	if _, err := c.decode("consent", stale, "1"); err == nil || err == errExpired {
 		t.Fatalf("stale timestamp: decode error = %v, want securecookie's own expiry error", err)
 	}
 }
 
-func TestReadPrefersNewestValid(t *testing.T) {
+func TestReadCopies(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	c := newTestCodec(t, now)
 	older := c.Cookie(State{Granted: SetOf(Analytics), Version: "1", Decided: now.Add(-48 * time.Hour), ID: mustID(t)}, false).Value
 	newer := c.Cookie(State{Granted: SetOf(Marketing), Version: "1", Decided: now.Add(-time.Hour), ID: mustID(t)}, false).Value
 	for _, order := range [][]string{{"junk", older, newer}, {newer, "junk", older}} {
 		s, ok := c.Read(requestWith("consent", order...), "1")
-		if !ok || !s.Granted.Has(Marketing) || s.Granted.Has(Analytics) {
-			t.Fatalf("Read(%d values) = %+v, %v; want the newer marketing choice", len(order), s, ok)
+		// Copies that disagree grant only what they share (security audit
+		// L1); the newer one's ID and date are kept.
+		if !ok || s.Granted != SetOf(Necessary) || !s.Contested || !s.Decided.Equal(now.Add(-time.Hour)) {
+			t.Fatalf("Read(%d values) = %+v, %v; want only necessary, from the newer copy, contested", len(order), s, ok)
 		}
+	}
+	same := c.Cookie(State{Granted: SetOf(Analytics), Version: "1", Decided: now.Add(-time.Minute), ID: mustID(t)}, false).Value
+	if s, ok := c.Read(requestWith("consent", older, same), "1"); !ok || s.Granted != SetOf(Necessary, Analytics) || s.Contested || !s.Decided.Equal(now.Add(-time.Minute)) {
+		t.Fatalf("copies that agree: Read = %+v, %v; want the newest", s, ok)
+	}
+}
+
+// TestReadResistsTossing is security audit L1: a valid accept-all copy planted
+// on a parent domain (or over plain HTTP) must not override the visitor's
+// reject, in either order, and is marked contested.
+func TestReadResistsTossing(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	c := newTestCodec(t, now)
+	reject := c.Cookie(State{Granted: SetOf(Necessary), Version: "1", Decided: now.Add(-time.Hour), ID: mustID(t)}, false).Value
+	accept := c.Cookie(State{Granted: All, Version: "1", Decided: now.Add(-time.Minute), ID: mustID(t)}, false).Value
+	for _, order := range [][]string{{reject, accept}, {accept, reject}} {
+		s, ok := c.Read(requestWith("consent", order...), "1")
+		if !ok || s.Granted != SetOf(Necessary) || !s.Contested {
+			t.Fatalf("Read(reject+accept) = %+v, %v; want the reject, contested", s, ok)
+		}
+	}
+	if s, _ := c.Read(requestWith("consent", accept), "1"); s.Contested {
+		t.Fatal("a single copy is not contested")
+	}
+
+	// On HTTPS the choice lives under __Host-consent, which outranks any
+	// plain copy; a value signed for one name is worthless under the other.
+	hostCk := c.Cookie(State{Granted: SetOf(Necessary), Version: "1", ID: mustID(t)}, true)
+	if hostCk.Name != "__Host-consent" || !hostCk.Secure || hostCk.Path != "/" || hostCk.Domain != "" {
+		t.Fatalf("HTTPS cookie = %+v, want __Host-consent, Secure, Path=/, no Domain", hostCk)
+	}
+	r := requestWith("__Host-consent", hostCk.Value)
+	r.AddCookie(&http.Cookie{Name: "consent", Value: accept})
+	r.TLS = &tls.ConnectionState{}
+	if s, ok := c.Read(r, "1"); !ok || s.Granted != SetOf(Necessary) {
+		t.Fatalf("HTTPS Read = %+v, %v; want the __Host- reject", s, ok)
+	}
+	r = requestWith("consent", hostCk.Value)
+	r.TLS = &tls.ConnectionState{}
+	if _, ok := c.Read(r, "1"); ok {
+		t.Fatal("a __Host- value accepted under the plain name")
+	}
+	r = requestWith("consent", accept) // a choice from before the prefix still counts
+	r.TLS = &tls.ConnectionState{}
+	if s, ok := c.Read(r, "1"); !ok || s.Granted != All {
+		t.Fatalf("plain copy on HTTPS = %+v, %v", s, ok)
 	}
 }
 
