@@ -144,6 +144,7 @@ type Handler struct {
 	offeredCat  []policy.Category
 	bypass      []string
 	codec       *policy.Codec
+	sites       siteHosts       // the server's site addresses, which key the inventory
 	truncator   iplog.Truncator // upstream_ip_truncate
 	recordTrunc iplog.Truncator // consent records: never a full address
 	logger      *zap.Logger
@@ -295,7 +296,8 @@ func (h *Handler) startInventory(ctx caddy.Context) error {
 	if every <= 0 {
 		report.every = inventory.DefaultFlushEvery
 	}
-	h.inv = inventory.New(h.catalog, inventory.Options{OnError: report.failure, OnRecover: report.recovered})
+	h.sites = serverSiteHosts(ctx)
+	h.inv = inventory.New(h.catalog, inventory.Options{OnError: report.failure, OnRecover: report.recovered, Keep: h.sites.known})
 	st := storage(ctx)
 	if st == nil {
 		return nil

@@ -5,10 +5,14 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"go.uber.org/zap"
 
+	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/firewall"
+	"github.com/samtykke/caddy-consent/module/htmlrewrite"
 	"github.com/samtykke/caddy-consent/module/inventory"
+	"github.com/samtykke/caddy-consent/module/iplog"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
@@ -30,7 +34,7 @@ func (h *Handler) filterResponseCookies(hdr http.Header, ex *exchange) {
 	if len(hdr["Set-Cookie"]) > 0 {
 		// The inventory sees the upstream's own lines: after filtering, a visitor
 		// who rejected would hide every cookie from the declaration.
-		h.drift(h.inv.ObserveSetCookie(ex.r.Host, hdr["Set-Cookie"], time.Now()))
+		h.drift(h.inv.ObserveSetCookie(h.sites.key(ex.r.Host), hdr["Set-Cookie"], time.Now()))
 		for _, d := range firewall.FilterSetCookie(hdr, ex.granted, h.cookies, h.unknownAllowed()) {
 			h.metrics.cookiesDropped[cookieMetricIndex(d.Category, d.Unknown)].Inc()
 		}
@@ -47,6 +51,31 @@ func (h *Handler) filterResponseCookies(hdr http.Header, ex *exchange) {
 func (h *Handler) dropResponseCookies(hdr http.Header, ex *exchange) {
 	for _, d := range firewall.FilterSetCookie(hdr, ex.granted, h.cookies, h.unknownAllowed()) {
 		h.metrics.cookiesDropped[cookieMetricIndex(d.Category, d.Unknown)].Inc()
+	}
+}
+
+// observePage records what a rewritten page was found to load. A service
+// that only an inline script's text names may be a visitor's words reflected
+// into the page, so it is declared only once seen on several pages from
+// several client networks (inventory.ObserveInline).
+func (h *Handler) observePage(r *http.Request, ex *exchange, p *htmlrewrite.Page) {
+	key, now := h.sites.key(r.Host), time.Now()
+	var byURL, inline []*catalog.Service
+	for _, s := range p.Found {
+		if p.InlineOnly(s) {
+			inline = append(inline, s)
+		} else {
+			byURL = append(byURL, s)
+		}
+	}
+	h.drift(h.inv.ObservePage(key, byURL, ex.unknownHosts, now))
+	if len(inline) > 0 {
+		client, _ := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string)
+		if client == "" {
+			client = hostOnly(r.RemoteAddr)
+		}
+		// The client's network, never its address: /24 or /48.
+		h.drift(h.inv.ObserveInline(key, inline, ex.orig.Path, iplog.Default().String(client), now))
 	}
 }
 

@@ -148,7 +148,7 @@ func writeBody(w http.ResponseWriter, r *http.Request, body []byte) error {
 // fragment with ?embed=1 for the site's own privacy page, JSON with ?format=json.
 func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	site := h.inv.Snapshot(r.Host)
+	site := h.inv.Snapshot(h.sites.key(r.Host))
 	var body []byte
 	if q.Get("format") == "json" {
 		var err error

@@ -40,7 +40,7 @@ func (h *Handler) view(r *http.Request, ex *exchange, found []*catalog.Service, 
 // the site is seen to use (a hash of its declared cookies and trackers).
 func (h *Handler) version(r *http.Request) string {
 	if h.PolicyVersion == "auto" {
-		return h.inv.Version(r.Host, "auto")
+		return h.inv.Version(h.sites.key(r.Host), "auto")
 	}
 	return h.PolicyVersion
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"go.uber.org/zap"
@@ -281,7 +280,7 @@ func (w *responseWriter) close() error {
 	if ferr := w.bw.Flush(); err == nil {
 		err = ferr
 	}
-	w.h.drift(w.h.inv.ObservePage(w.req.Host, w.rw.Page().Found, w.ex.unknownHosts, time.Now()))
+	w.h.observePage(w.req, w.ex, w.rw.Page())
 	w.h.metrics.page(w.rw.Page(), w.n)
 	w.release()
 	return err
@@ -294,6 +293,11 @@ func (w *responseWriter) close() error {
 // the banner, as a corrupt body ends in a browser. Every other panic (a cut
 // upstream body, a client gone) leaves nothing running and goes on up.
 func (w *responseWriter) recovered(v any) bool {
+	if !w.decided {
+		// Whoever writes a response from these headers next (an error
+		// page), the firewall has been there first.
+		w.h.dropResponseCookies(w.Header(), w.ex)
+	}
 	if w.dec == nil {
 		w.release()
 		return false

@@ -525,7 +525,7 @@ func (r *Rewriter) decideInline(bodyEnd int, overflow bool) {
 		}
 		return
 	}
-	r.found(svc)
+	r.foundInline(svc)
 	if r.wantPrelude(svc) {
 		r.prelude(t.tagStart)
 	}
@@ -679,7 +679,16 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat polic
 	r.page.BlockedBy[CategoryIndex(cat)][kind]++
 }
 
+// found records a service a URL in the markup names.
 func (r *Rewriter) found(s *catalog.Service) {
+	r.foundInline(s)
+	if r.page.InlineOnly(s) {
+		r.page.byURL = append(r.page.byURL, s)
+	}
+}
+
+// foundInline records a service recognised by an inline script's text.
+func (r *Rewriter) foundInline(s *catalog.Service) {
 	for _, f := range r.page.Found {
 		if f == s || f.ID == s.ID {
 			return

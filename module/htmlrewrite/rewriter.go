@@ -133,6 +133,21 @@ type Page struct {
 	// BlockedBy counts neutralised elements per category (index with
 	// CategoryIndex) and kind, for metrics.
 	BlockedBy [NumCategories][NumKinds]int
+	// byURL are the services of Found that a URL in the markup named; the
+	// rest were recognised only by the text of an inline script, which may
+	// be a visitor's own words reflected (a search term), see InlineOnly.
+	byURL []*catalog.Service
+}
+
+// InlineOnly reports whether s was found on the page only by the text of an
+// inline script, never by a URL the page loads.
+func (p *Page) InlineOnly(s *catalog.Service) bool {
+	for _, u := range p.byURL {
+		if u == s || u.ID == s.ID {
+			return false
+		}
+	}
+	return true
 }
 
 // NumCategories is the number of consent categories.

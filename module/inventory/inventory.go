@@ -15,6 +15,7 @@ package inventory
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"slices"
 	"strings"
@@ -45,6 +46,10 @@ type Options struct {
 	// one before it failed: the storage is back and holds what this instance
 	// saw meanwhile. May be nil.
 	OnRecover func()
+	// Keep, when set, says which stored records Load and Flush merge: a
+	// handler keeps the records of its own sites, not those of other site
+	// blocks or hosts it does not serve.
+	Keep func(host string) bool
 }
 
 // Defaults for Options.
@@ -123,6 +128,9 @@ type site struct {
 	prefixes map[string]*cookieEntry  // unknown names collapsed to prefix*, by prefix
 	trackers map[string]*trackerEntry // by service ID
 	hosts    map[string]*hostEntry
+	// pending are services recognised only by an inline script's text, not
+	// yet seen often enough to be declared (ObserveInline). Never stored.
+	pending map[string]*pendingEntry
 	// domainCache holds Domain attribute values already judged: parents of
 	// host only, so it stays as small as the host has labels.
 	domainCache map[string]bool
@@ -172,6 +180,12 @@ type trackerEntry struct {
 	pages atomic.Int64
 	first atomic.Int64
 	last  atomic.Int64
+}
+
+// pendingEntry counts the distinct pages and client networks an inline-only
+// detection was seen on, each kept as a short hash, up to what confirms it.
+type pendingEntry struct {
+	pages, clients []uint64
 }
 
 type hostEntry struct {
@@ -593,6 +607,77 @@ func (inv *Inventory) ObservePage(host string, found []*catalog.Service, unknown
 		storeMin(&e.first, ts)
 	}
 	return news
+}
+
+// What confirms a service recognised only by the text of an inline script:
+// seen on this many distinct pages, from this many distinct client networks.
+// A site that really runs the snippet gets there with its first visitors;
+// one request that reflects a visitor's words ("?s=fbq(") does not
+// (security audit M2).
+const (
+	InlinePagesToConfirm   = 3
+	InlineClientsToConfirm = 2
+)
+
+// ObserveInline records services one page of host was found to run only by
+// the text of an inline script (htmlrewrite.Page.InlineOnly). Such text may
+// be a visitor's own words reflected into the page, so a service enters the
+// record (and the declaration, and the auto version) only once it was seen
+// on InlinePagesToConfirm distinct pages from InlineClientsToConfirm distinct
+// client networks; until then it is held in memory and never stored. page is
+// the request's path, client its truncated network. It returns the drift of
+// services confirmed by this call.
+func (inv *Inventory) ObserveInline(host string, svcs []*catalog.Service, page, client string, now time.Time) (news []Drift) {
+	if len(svcs) == 0 {
+		return nil
+	}
+	s := inv.site(host)
+	if s == nil {
+		return nil
+	}
+	ph, ch := shortHash(page), shortHash(client)
+	var confirmed []*catalog.Service
+	s.mu.Lock()
+	for _, svc := range svcs {
+		if svc == nil || svc.ID == "" || s.trackers[svc.ID] != nil {
+			if svc != nil && s.trackers[svc.ID] != nil {
+				confirmed = append(confirmed, svc) // already declared: count the page
+			}
+			continue
+		}
+		p := s.pending[svc.ID]
+		if p == nil {
+			if len(s.pending) >= inv.opts.MaxCookies {
+				s.dropped.Add(1)
+				continue
+			}
+			if s.pending == nil {
+				s.pending = map[string]*pendingEntry{}
+			}
+			p = &pendingEntry{}
+			s.pending[svc.ID] = p
+		}
+		if len(p.pages) < InlinePagesToConfirm && !slices.Contains(p.pages, ph) {
+			p.pages = append(p.pages, ph)
+		}
+		if len(p.clients) < InlineClientsToConfirm && !slices.Contains(p.clients, ch) {
+			p.clients = append(p.clients, ch)
+		}
+		if len(p.pages) >= InlinePagesToConfirm && len(p.clients) >= InlineClientsToConfirm {
+			delete(s.pending, svc.ID)
+			confirmed = append(confirmed, svc)
+		}
+	}
+	s.mu.Unlock()
+	if len(confirmed) == 0 {
+		return nil
+	}
+	return inv.ObservePage(host, confirmed, nil, now)
+}
+
+func shortHash(s string) uint64 {
+	h := sha256.Sum256([]byte(s))
+	return binary.BigEndian.Uint64(h[:8])
 }
 
 func (s *site) addTracker(id string, svc *catalog.Service, limit int, ts int64) (*trackerEntry, bool) {

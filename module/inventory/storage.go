@@ -95,6 +95,9 @@ func (inv *Inventory) loadAll(ctx context.Context, st Storage) (stored map[strin
 			errs = append(errs, fmt.Errorf("inventory record %s names host %q", k, rec.Host))
 			continue
 		}
+		if inv.opts.Keep != nil && !inv.opts.Keep(rec.Host) {
+			continue
+		}
 		inv.merge(&rec)
 	}
 	return stored, unread, errors.Join(errs...)
