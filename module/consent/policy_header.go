@@ -72,7 +72,7 @@ type contentPolicy struct {
 }
 
 type cspKey struct {
-	host    string // the Host header as sent
+	site    string // the inventory's key of the site (siteHosts.key)
 	granted policy.Set
 	gen     uint64 // the inventory's PolicyGeneration for the host
 }
@@ -191,11 +191,13 @@ func (h *Handler) addPolicyHeader(hdr http.Header, ex *exchange) {
 	if c == nil || ex.granted&h.offered == h.offered {
 		return
 	}
-	host := ex.r.Host
-	k := cspKey{host: host, granted: ex.granted & policy.All, gen: h.inv.PolicyGeneration(host)}
+	// The inventory's key, not the Host header: a catch-all site answers any
+	// Host a client makes up, and each must not cost a policy of its own.
+	site := h.sites.key(ex.r.Host)
+	k := cspKey{site: site, granted: ex.granted & policy.All, gen: h.inv.PolicyGeneration(site)}
 	v, ok := c.cache.Load(k)
 	if !ok {
-		v = h.buildPolicy(c, host, k.granted)
+		v = h.buildPolicy(c, site, k.granted)
 		if c.n.Add(1) > maxCSPCache {
 			c.cache.Clear()
 			c.n.Store(1)
@@ -236,16 +238,18 @@ func (l *sourceList) add(s string) bool {
 // header has room. A
 // host that would also let in a service of a category not granted is left
 // out: refusing wins. Browser reports never add anything.
-func (h *Handler) buildPolicy(c *contentPolicy, host string, granted policy.Set) string {
+func (h *Handler) buildPolicy(c *contentPolicy, site string, granted policy.Set) string {
 	tail := c.tail[granted]
 	l := &sourceList{seen: map[string]bool{}, budget: maxCSPHeader - len("default-src") - len(tail)}
 	l.b.WriteString("default-src")
 	l.add("'self'")
-	site := strings.ToLower(hostOnly(host))
-	if _, err := netip.ParseAddr(site); err != nil && site != "" && validSourceHost(site) {
-		reg, err := publicsuffix.EffectiveTLDPlusOne(site)
+	// A site address's registrable domain is the site's own; a catch-all
+	// site (anySite) has only 'self'.
+	own := strings.TrimPrefix(site, "wildcard.")
+	if _, err := netip.ParseAddr(own); err != nil && site != anySite && validSourceHost(own) {
+		reg, err := publicsuffix.EffectiveTLDPlusOne(own)
 		if err != nil {
-			reg = site
+			reg = own
 		}
 		l.add(reg)
 		l.add("*." + reg)
@@ -254,7 +258,7 @@ func (h *Handler) buildPolicy(c *contentPolicy, host string, granted policy.Set)
 		l.add(s)
 	}
 	gs := c.bySet[granted]
-	seen, learned, _ := h.inv.PolicyInputs(host)
+	seen, learned, _ := h.inv.PolicyInputs(site)
 	for _, id := range seen {
 		for _, src := range gs.sources[id] {
 			l.add(src)
@@ -282,7 +286,7 @@ func (h *Handler) buildPolicy(c *contentPolicy, host string, granted policy.Set)
 		l.add(src)
 	}
 	if capped {
-		c.logCap(h.logger, host)
+		c.logCap(h.logger, site)
 	}
 	return l.b.String() + tail
 }

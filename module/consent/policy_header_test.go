@@ -31,6 +31,9 @@ func provisionedWith(t testing.TB, h *Handler) *Handler {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = h.Cleanup() })
+	// As if provisioned in a server whose site addresses name these hosts
+	// (serverSiteHosts reads them from the server in Caddy).
+	h.sites = siteHosts{exact: map[string]bool{"www.shop.example": true, "big.example": true, "a.example": true}}
 	return h
 }
 
@@ -273,5 +276,20 @@ func BenchmarkPolicyHeaderMiss(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		h.buildPolicy(h.csp, "www.shop.example", policy.SetOf(policy.Necessary, policy.Analytics))
+	}
+}
+
+// TestPolicyHeaderCatchAll: on a catch-all site, any Host a client makes up
+// shares one policy, with 'self' as the site's own, and costs no new build.
+func TestPolicyHeaderCatchAll(t *testing.T) {
+	h := provisionedWith(t, &Handler{})
+	h.sites = siteHosts{exact: map[string]bool{}}
+	_, p1 := policyFor(h, "made-up-1.attacker.example", policy.SetOf(policy.Necessary))
+	_, p2 := policyFor(h, "made-up-2.other.example", policy.SetOf(policy.Necessary))
+	if p1 != p2 || strings.Contains(p1, "attacker") || strings.Contains(p2, "other.example") {
+		t.Errorf("made-up hosts changed the policy:\n%s\n%s", p1, p2)
+	}
+	if n := h.csp.n.Load(); n != 1 {
+		t.Errorf("%d policies built, want 1", n)
 	}
 }
