@@ -6,9 +6,9 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 PKGS    := ./...
 
-.PHONY: test deps deps-apt deps-npm fmt-check vet unit e2e demo bench fuzz clean
+.PHONY: test deps deps-apt deps-npm fmt-check vet unit fuzz-ci e2e demo bench fuzz clean
 
-test: deps fmt-check vet unit e2e
+test: deps fmt-check vet unit fuzz-ci e2e
 
 deps: deps-apt deps-npm
 	$(GO) mod download
@@ -63,6 +63,15 @@ demo:
 # Benchmarks as recorded in BENCHMARKS.md.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./module/htmlrewrite/ ./module/catalog/
+
+# A bounded fuzz run in every make test: the response writer's state machine
+# (header/write/flush/abort orderings, encodings, statuses), which decides
+# whether Caddy stays up when a backend dies mid-page. Its corpus, including
+# what earlier runs found, is in module/consent/testdata/fuzz.
+FUZZ_CI_TIME ?= 20s
+
+fuzz-ci:
+	$(GO) test -run '^$$' -fuzz '^FuzzResponseWriter$$' -fuzztime $(FUZZ_CI_TIME) ./module/consent/
 
 # Short fuzz runs of every fuzz target.
 fuzz:

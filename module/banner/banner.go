@@ -42,6 +42,10 @@ type View struct {
 	Texts    map[string]map[string]string
 	AssetCSS string // URL of the banner stylesheet (see Assets)
 	AssetJS  string // URL of the banner script
+	// Origin, when set ("https://www.example.com"), is put in front of the
+	// endpoint and asset paths: a page's <base href> would otherwise send the
+	// visitor's choice and the banner's assets to another host.
+	Origin string
 	// Nonce, when the page's Content-Security-Policy allows scripts by one,
 	// is copied onto the banner's <script>.
 	Nonce string
@@ -73,9 +77,17 @@ func (v *View) checked(c policy.Category) bool {
 // endpoint is where the forms post: v.Endpoint when it is a site path.
 func (v *View) endpoint() string {
 	if asciihtml.SitePath(v.Endpoint) {
-		return v.Endpoint
+		return v.Origin + v.Endpoint
 	}
-	return "/_consent"
+	return v.Origin + "/_consent"
+}
+
+// asset is an asset URL as the page must write it.
+func (v *View) asset(u string) string {
+	if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
+		return v.Origin + u
+	}
+	return u
 }
 
 // settingsURL is the no-JavaScript way to the settings layer.
@@ -107,7 +119,7 @@ func Render(v *View) []byte {
 	w := asciihtml.NewWriter(6144 + len(v.Found)*384)
 	if asciihtml.SafeURL(v.AssetCSS) {
 		w.Raw(`<link rel="stylesheet"`)
-		w.Attr("href", v.AssetCSS)
+		w.Attr("href", v.asset(v.AssetCSS))
 		v.styleNonce(w)
 		v.nonce(w)
 		w.Raw(`>`)
@@ -138,7 +150,7 @@ func Render(v *View) []byte {
 	w.Raw(`></p></div>`)
 	if asciihtml.SafeURL(v.AssetJS) {
 		w.Raw(`<script defer`)
-		w.Attr("src", v.AssetJS)
+		w.Attr("src", v.asset(v.AssetJS))
 		v.nonce(w)
 		w.Raw(`></script>`)
 	}
@@ -353,7 +365,7 @@ func SettingsPage(v *View) []byte {
 	w.Raw(`</title>`)
 	if asciihtml.SafeURL(v.AssetCSS) {
 		w.Raw(`<link rel="stylesheet"`)
-		w.Attr("href", v.AssetCSS)
+		w.Attr("href", v.asset(v.AssetCSS))
 		v.styleNonce(w)
 		w.Raw(`>`)
 	}
@@ -395,7 +407,7 @@ func Placeholder(v *View, s *catalog.Service, c policy.Category) []byte {
 	w.Raw(`</title>`)
 	if asciihtml.SafeURL(v.AssetCSS) {
 		w.Raw(`<link rel="stylesheet"`)
-		w.Attr("href", v.AssetCSS)
+		w.Attr("href", v.asset(v.AssetCSS))
 		v.styleNonce(w)
 		w.Raw(`>`)
 	}

@@ -190,3 +190,29 @@ http://127.0.0.1:{PORT} {
 		t.Errorf("a snippet the site runs on three pages for two networks is not declared: %v", svcs)
 	}
 }
+
+// TestBaseHrefKeepsBannerHome is security audit L7: a page's <base href>
+// must not send the visitor's choice or the banner's assets to another host.
+func TestBaseHrefKeepsBannerHome(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		base := ""
+		if r.URL.Path == "/based" {
+			base = `<base href="https://cdn.other.example/">`
+		}
+		fmt.Fprintf(w, `<!DOCTYPE html><html lang="nb"><head>%s</head><body><p>hei</p></body></html>`, base)
+	}))
+	defer up.Close()
+	srv := testcaddy.Start(t, fmt.Sprintf("http://127.0.0.1:{PORT} {\n\tconsent\n\treverse_proxy %s\n}\n", strings.TrimPrefix(up.URL, "http://")))
+	origin := srv.URL(1)
+	_, body := get(t, "GET", origin+"/based", nil)
+	for _, want := range []string{`action="` + origin + `/_consent"`, `href="` + origin + `/_consent/assets/`, `src="` + origin + `/_consent/assets/`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("page with <base href>: banner lacks %s", want)
+		}
+	}
+	_, body = get(t, "GET", origin+"/plain", nil)
+	if !strings.Contains(string(body), `action="/_consent"`) || strings.Contains(string(body), origin+"/_consent") {
+		t.Error("a page without <base> should keep root-relative banner URLs")
+	}
+}

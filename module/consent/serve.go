@@ -141,6 +141,26 @@ func acceptsHTML(hdr http.Header) bool {
 	return a == "" || strings.Contains(a, "text/html")
 }
 
+// pageOrigin is the origin the banner's URLs must carry on a page with a
+// <base> element, which would re-target them (security audit L7); "" on
+// every other page, whose root-relative URLs need none. The Host header is
+// used only when it is a plain host[:port].
+func pageOrigin(r *http.Request, p *htmlrewrite.Page) string {
+	if !p.Base || r.Host == "" {
+		return ""
+	}
+	for i := 0; i < len(r.Host); i++ {
+		c := r.Host[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == ':' || c == '[' || c == ']') {
+			return ""
+		}
+	}
+	if r.TLS != nil {
+		return "https://" + r.Host
+	}
+	return "http://" + r.Host
+}
+
 // mayRender reports whether the response could be shown as a page. Browsers
 // name a subresource's destination (Fetch §3.2, Sec-Fetch-Dest); a script,
 // style or image request keeps its Accept-Encoding, so static files stay
@@ -209,10 +229,12 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 		Granted:    ex.granted,
 		Banner: func(p *htmlrewrite.Page) []byte {
 			v := h.view(ex.r, ex, p.Found, p.Lang)
+			v.Origin = pageOrigin(ex.r, p)
 			return h.rendered.get(v, "", func() []byte { return banner.Render(v) })
 		},
 		Placeholder: func(p *htmlrewrite.Page, s *catalog.Service) []byte {
 			v := h.view(ex.r, ex, nil, p.Lang)
+			v.Origin = pageOrigin(ex.r, p)
 			return h.rendered.get(v, s.ID, func() []byte { return banner.Placeholder(v, s, s.Category) })
 		},
 	}

@@ -80,6 +80,10 @@ func (c *renderCache) get(v *banner.View, extra string, render func() []byte) []
 	k.WriteString(v.Return)
 	k.WriteByte('|')
 	k.WriteString(extra)
+	if v.Origin != "" {
+		k.WriteString("|o")
+		k.WriteString(v.Origin)
+	}
 	for _, s := range v.Found {
 		k.WriteByte('|')
 		k.WriteString(s.ID)

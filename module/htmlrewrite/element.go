@@ -337,6 +337,8 @@ func (r *Rewriter) element(end int) {
 	case tagBase:
 		// A tracker's base would send every relative URL of the page there.
 		r.media(tag, end, loadsBase, KindLink)
+		// Any other base re-targets what is inserted: see Page.Base.
+		r.page.Base = true
 	case tagDiv:
 		// WP Rocket's lazy YouTube: its script finds the div by class and
 		// builds the thumbnail and the iframe from data-id and data-src.

@@ -133,6 +133,9 @@ type Page struct {
 	// BlockedBy counts neutralised elements per category (index with
 	// CategoryIndex) and kind, for metrics.
 	BlockedBy [NumCategories][NumKinds]int
+	// Base: the page has a <base> element, which re-targets root-relative
+	// URLs (the banner's form and assets) to wherever it points.
+	Base bool
 	// byURL are the services of Found that a URL in the markup named; the
 	// rest were recognised only by the text of an inline script, which may
 	// be a visitor's own words reflected (a search term), see InlineOnly.

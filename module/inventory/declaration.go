@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"cmp"
 	"encoding/json"
 	"github.com/samtykke/caddy-consent/internal/asciihtml"
 	"slices"
@@ -121,7 +122,7 @@ func declare(site Site, cat *catalog.Catalog) *declaration {
 		d.services[svc.Category] = append(d.services[svc.Category], ds)
 	}
 	byName := func(a, b declCookie) int {
-		if c := strings.Compare(strings.ToLower(a.name), strings.ToLower(b.name)); c != 0 {
+		if c := compareFold(a.name, b.name); c != 0 {
 			return c
 		}
 		return strings.Compare(a.name, b.name)
@@ -134,6 +135,25 @@ func declare(site Site, cat *catalog.Catalog) *declaration {
 	}
 	slices.SortFunc(d.unclassified, byName)
 	return d
+}
+
+// compareFold orders names ASCII case-insensitively without allocating: a
+// sort that lowercased both names in every comparison spent most of a
+// 512-cookie declaration's time there (security audit L9).
+func compareFold(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return cmp.Compare(x, y)
+		}
+	}
+	return cmp.Compare(len(a), len(b))
 }
 
 // capLifetime states a catalog lifetime the way a browser keeps it: at most
