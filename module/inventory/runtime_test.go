@@ -156,3 +156,38 @@ func TestDeclarationRunTime(t *testing.T) {
 		t.Error("a site with no run-time hosts shows the section")
 	}
 }
+
+// FuzzMergeRunTime: a stored record's run-time hosts, whatever they hold,
+// merge within the bounds, only as valid hosts and site paths, and merging
+// the same record again changes nothing.
+func FuzzMergeRunTime(f *testing.F) {
+	f.Add(`{"host":"shop.example","run_time_hosts":[{"host":"connect.facebook.net","service":"meta-pixel","directives":["script","connect"],"pages":["/shop"],"reports":3,"first_seen":"2025-03-01T12:00:00Z","last_seen":"2025-03-01T13:00:00Z"}]}`)
+	f.Add(`{"host":"shop.example","run_time_hosts":[{"host":"a..b","pages":["javascript:x","/\xff"],"directives":["bogus"],"reports":-5}]}`)
+	f.Fuzz(func(t *testing.T, data string) {
+		var rec Site
+		if json.Unmarshal([]byte(data), &rec) != nil {
+			return
+		}
+		inv := New(catalog.Default(), Options{MaxHosts: 4})
+		inv.merge(&rec)
+		if inv.merge(&rec) {
+			t.Fatal("merging the same record twice changed something")
+		}
+		for _, h := range inv.Sites() {
+			s := inv.Snapshot(h)
+			if len(s.RunTimeHosts) > 4 {
+				t.Fatalf("%d run-time hosts past the bound", len(s.RunTimeHosts))
+			}
+			for _, rh := range s.RunTimeHosts {
+				if NormaliseHost(rh.Host) != rh.Host || len(rh.Pages) > maxRunTimePages || rh.Reports < 0 {
+					t.Fatalf("kept %+v", rh)
+				}
+				for _, p := range rh.Pages {
+					if p == "" || p[0] != '/' {
+						t.Fatalf("kept page %q", p)
+					}
+				}
+			}
+		}
+	})
+}
