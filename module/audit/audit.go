@@ -53,6 +53,9 @@ type Options struct {
 	Client *http.Client
 	// Catalog classifies. Default: catalog.Default().
 	Catalog *catalog.Catalog
+	// ConsentPath is the module's endpoint prefix on a live site, where the
+	// run-time hosts are read from (runtime.go). Default: /_consent.
+	ConsentPath string
 }
 
 // Report is the result of an audit. Its JSON field names are stable.
@@ -78,6 +81,10 @@ type Report struct {
 	ThirdPartyHosts []HostUse `json:"third_party_hosts"`
 	Warnings        []string  `json:"warnings"`
 	Summary         Summary   `json:"summary"`
+	// RunTimeHosts are, for a live site running the module, the hosts
+	// browsers reported its pages loading at run time (runtime.go).
+	RunTimeHosts   []RunTimeHost `json:"run_time_hosts,omitempty"`
+	RunTimeChecked bool          `json:"-"`
 }
 
 // Tracker is one service found in the page.
@@ -158,6 +165,9 @@ func Audit(ctx context.Context, target string, o Options) (*Report, error) {
 		page, err = r.fetch(ctx, u, o)
 		if o.Site == "" {
 			o.Site = u.Hostname()
+		}
+		if err == nil {
+			r.fetchRunTime(ctx, u, o)
 		}
 	} else {
 		page, err = readFile(target)

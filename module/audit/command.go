@@ -248,6 +248,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			p("  %s\t%s\t%s\n", printable(h.Host), kindList(h.Kinds), who)
 		}
 	}
+	r.writeRunTime(tw)
 
 	s := r.Summary
 	p("\nSummary: %d tracker(s), %d of an optional category; %d element(s) neutralised until consent", s.Trackers, s.OptionalTrackers, s.Neutralised)

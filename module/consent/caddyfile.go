@@ -56,6 +56,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		google_consent_mode on|off
 //		upstream_ip_truncate [<ipv4_bits> [<ipv6_bits>]]
 //		records         on|off
+//		csp             report|enforce|off
 //		text            <lang> <key> <text>
 //	}
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
@@ -293,6 +294,13 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return err
 			}
 			h.Records = &b
+		case "csp":
+			if err := oneArg(d, &h.CSP); err != nil {
+				return err
+			}
+			if err := validCSPMode(h.CSP); err != nil {
+				return d.Errf("csp %v", err)
+			}
 		default:
 			return d.Errf("unrecognized consent subdirective %q", sub)
 		}

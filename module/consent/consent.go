@@ -126,6 +126,18 @@ type Handler struct {
 	// http.handlers.consent.records. Default: true.
 	Records *bool `json:"records,omitempty"`
 
+	// FirstParty lists the site's own other domains (CDNs): never third
+	// parties. The module's Content-Security-Policy allows them and their
+	// subdomains.
+	FirstParty []string `json:"first_party,omitempty"`
+
+	// CSP adds the module's own Content-Security-Policy to rewritten pages,
+	// allowing what this visitor may load: "report" sends it as
+	// Content-Security-Policy-Report-Only and records what the browser
+	// reports (run-time discovery), "enforce" makes the browser refuse the
+	// rest, "off" sends none. Default: "report".
+	CSP string `json:"csp,omitempty"`
+
 	catalog     *catalog.Catalog
 	cookies     firewall.Classifier // the catalog, with our own consent cookie necessary
 	offered     policy.Set
@@ -141,6 +153,8 @@ type Handler struct {
 	jsURL       string
 	metrics     *metrics
 	rendered    *renderCache         // banners and placeholders already rendered
+	csp         *contentPolicy       // nil when csp is off
+	cspIntake   *reportIntake        // CSP report budget and counters
 	inv         *inventory.Inventory // what the upstream really sets and loads
 	stopInv     context.CancelFunc
 	invDone     chan struct{}
@@ -250,6 +264,13 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	secret, err := h.loadSecret(ctx)
 	if err != nil {
 		return err
+	}
+	if h.CSP == "" {
+		h.CSP = CSPReport
+	}
+	h.csp = h.provisionCSP()
+	if h.cspIntake, err = newReportIntake(ctx.GetMetricsRegistry()); err != nil {
+		return fmt.Errorf("registering metrics: %v", err)
 	}
 	h.cookies = firewall.WithNecessary(h.catalog, h.CookieName, "__Host-"+h.CookieName)
 	h.codec, err = policy.NewCodec(secret, h.CookieName, time.Duration(h.MaxAge))
@@ -388,6 +409,9 @@ func (h *Handler) Validate() error {
 		if err := catalog.ValidURLGlob(a); err != nil {
 			return fmt.Errorf("allow: %v", err)
 		}
+	}
+	if err := validCSPMode(h.CSP); err != nil {
+		return fmt.Errorf("csp: %v", err)
 	}
 	if t := h.UpstreamIPTruncate; t != nil {
 		if err := validBits(t.IPv4Bits, t.IPv6Bits); err != nil {

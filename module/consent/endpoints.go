@@ -32,6 +32,8 @@ func (h *Handler) serveEndpoint(w http.ResponseWriter, r *http.Request, ex *exch
 			return methodNotAllowed(w, "POST", "consent decisions are posted")
 		}
 		return h.serveDecision(w, r, ex)
+	case rest == cspReportPath:
+		return h.serveCSPReport(w, r, ex)
 	case r.Method != http.MethodGet && r.Method != http.MethodHead:
 		return methodNotAllowed(w, "GET, HEAD", "consent pages and assets are read with GET")
 	case rest == "/settings":

@@ -219,6 +219,7 @@ func (h *Handler) prepareRewrittenHeaders(hdr http.Header, ex *exchange) {
 		// cache that ignores Vary, whatever the upstream allowed.
 		hdr.Set("Cache-Control", privateCacheControl(hdr.Get("Cache-Control")))
 	}
+	h.addPolicyHeader(hdr, ex)
 }
 
 // rewriteOptions are the rewriter's options for this request.

@@ -314,6 +314,7 @@ func RenderDeclaration(site Site, cat *catalog.Catalog, o DeclarationOptions) []
 	if len(d.unclassified) > 0 {
 		d.section(w, lang, "unclassified", h2, d.unclassified)
 	}
+	runTimeHTML(w, site, cat, h2)
 	w.Raw(`</section>`)
 	if !embed {
 		if asciihtml.SafeURL(policyURL) {
@@ -421,6 +422,8 @@ type jsonDeclaration struct {
 	Categories         []jsonCategory `json:"categories"`
 	Unclassified       []jsonCookie   `json:"unclassified"`
 	UnknownScriptHosts []Host         `json:"unknown_script_hosts"`
+	// RunTimeHosts come from browsers' CSP reports (declaration_runtime.go).
+	RunTimeHosts []jsonRunTimeHost `json:"run_time_hosts"`
 }
 
 // jsonConsent is the requesting visitor's recorded choice.
@@ -485,7 +488,8 @@ type jsonService struct {
 //	    }
 //	  ],
 //	  "unclassified": [ cookies as above, without service ],
-//	  "unknown_script_hosts": [{"host", "pages", "first_seen", "last_seen"}]
+//	  "unknown_script_hosts": [{"host", "pages", "first_seen", "last_seen"}],
+//	  "run_time_hosts": [{"host", "category", "service", "provider", "directives", "pages", "reports", "first_seen", "last_seen"}]
 //	}
 //
 // Lists are never null and are sorted by name.
@@ -505,6 +509,7 @@ func RenderDeclarationJSON(site Site, cat *catalog.Catalog, o DeclarationOptions
 		Categories:         make([]jsonCategory, 0, len(declCategories)),
 		Unclassified:       make([]jsonCookie, 0, len(d.unclassified)),
 		UnknownScriptHosts: d.unknownHosts,
+		RunTimeHosts:       runTimeJSON(site, cat),
 	}
 	if !d.updated.IsZero() {
 		u := d.updated.UTC()

@@ -295,6 +295,7 @@ func TestDeclarationJSON(t *testing.T) {
 		} `json:"categories"`
 		Unclassified       []map[string]json.RawMessage `json:"unclassified"`
 		UnknownScriptHosts []map[string]json.RawMessage `json:"unknown_script_hosts"`
+		RunTimeHosts       []map[string]json.RawMessage `json:"run_time_hosts"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

@@ -7,8 +7,9 @@
 // through a small Storage interface that Caddy's storage satisfies.
 //
 // The inventory holds no personal data: no cookie values, no IP addresses, no
-// request paths; only cookie names, attributes, service IDs, hosts and
-// timestamps. Its memory is bounded: beyond the limits in Options new entries
+// query strings; only cookie names, attributes, service IDs, hosts, the site
+// paths browsers reported run-time loads from (runtime.go), and timestamps.
+// Its memory is bounded: beyond the limits in Options new entries
 // are counted and dropped.
 package inventory
 
@@ -133,6 +134,7 @@ type site struct {
 	// domainCache holds Domain attribute values already judged: parents of
 	// host only, so it stays as small as the host has labels.
 	domainCache map[string]bool
+	runtime     runTimeHosts // browser reports (runtime.go)
 
 	dropped atomic.Int64 // entries not kept because a bound was reached
 	// gen counts additions (under mu); a version memo is valid while it

@@ -19,6 +19,8 @@ type Site struct {
 	Trackers []Tracker `json:"trackers"`
 	// UnknownHosts are third-party script hosts the catalog does not know.
 	UnknownHosts []Host `json:"unknown_script_hosts"`
+	// RunTimeHosts are hosts browsers reported loading at run time (runtime.go).
+	RunTimeHosts []RunTimeHost `json:"run_time_hosts,omitempty"`
 	// Dropped counts entries not kept because a bound was reached.
 	Dropped int64 `json:"dropped,omitempty"`
 }
@@ -75,12 +77,13 @@ var sameSiteNames = []struct {
 func (inv *Inventory) Snapshot(host string) Site {
 	s := inv.lookup(host)
 	if s == nil {
-		return Site{Host: NormaliseHost(host), Cookies: []Cookie{}, Trackers: []Tracker{}, UnknownHosts: []Host{}}
+		return Site{Host: NormaliseHost(host), Cookies: []Cookie{}, Trackers: []Tracker{}, UnknownHosts: []Host{}, RunTimeHosts: []RunTimeHost{}}
 	}
 	return s.snapshot()
 }
 
 func (s *site) snapshot() Site {
+	rt := s.runtime.snapshot()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := Site{
@@ -89,6 +92,7 @@ func (s *site) snapshot() Site {
 		Trackers:     make([]Tracker, 0, len(s.trackers)),
 		UnknownHosts: make([]Host, 0, len(s.hosts)),
 		Dropped:      s.dropped.Load(),
+		RunTimeHosts: rt,
 	}
 	for _, m := range []map[string]*cookieEntry{s.cookies, s.prefixes} {
 		for _, e := range m {
@@ -240,6 +244,7 @@ func (inv *Inventory) merge(rec *Site) bool {
 		}
 		changed = mergeTimes(&e.pages, &e.first, &e.last, min(max(hh.Pages, 0), maxPageCount), hh.FirstSeen, hh.LastSeen) || changed
 	}
+	changed = s.runtime.merge(s.host, rec.RunTimeHosts, inv.opts.MaxHosts) || changed
 	if rec.Dropped > s.dropped.Load() {
 		storeMax(&s.dropped, rec.Dropped)
 		changed = true
