@@ -55,6 +55,8 @@ type Catalog struct {
 
 	block *hostTable
 	allow *hostTable // nil when there are no allow rules
+	// allowOnly matches the allow rules alone (Allows): its block table is allow.
+	allowOnly *Catalog
 
 	inline *inlineMatcher
 

@@ -206,12 +206,20 @@ func (r *Rewriter) script(tag []byte, end int) {
 	if t.opens && t.opening.ns == nsSVG {
 		urls = svgScriptURLs
 	}
-	block, svc, pre, known := r.classifyAttrs(tag, loads)
+	var unk uint32
+	if r.o.Unknown != nil {
+		unk = loads
+	}
+	block, svc, pre, known, held := r.classifyAttrs(tag, loads, unk)
 	if pre {
 		r.prelude(r.tok.tagStart)
 	}
 	if svc != nil {
 		r.neutralise(tag, end, svc, svc.Category, block|1<<akType, KindScript, asScript)
+		return
+	}
+	if held != 0 {
+		r.neutralise(tag, end, Unclassified, 0, held|1<<akType, KindScript, asScript)
 		return
 	}
 	if r.o.UnknownScript != nil && !known {
@@ -236,11 +244,18 @@ func (r *Rewriter) script(tag []byte, end int) {
 
 // media handles the start tag of an element that loads through attributes.
 func (r *Rewriter) media(tag []byte, end int, loads uint32, rule *elemRule, rocket bool) {
-	block, svc, pre, _ := r.classifyAttrs(tag, loads)
+	var unk uint32
+	if r.o.Unknown != nil && rule.unknown != holdNever && r.holdsUnknown(tag, rule.unknown) {
+		unk = loads
+	}
+	block, svc, pre, _, held := r.classifyAttrs(tag, loads, unk)
 	if pre {
 		r.prelude(r.tok.tagStart)
 	}
 	if svc == nil {
+		if held != 0 {
+			r.neutralise(tag, end, Unclassified, 0, held, rule.kind, rule.how)
+		}
 		return
 	}
 	kind := rule.kind
@@ -254,8 +269,10 @@ func (r *Rewriter) media(tag []byte, end int, loads uint32, rule *elemRule, rock
 // classifyAttrs classifies the loading attributes of a tag (the first of each
 // name). It returns the keys to rename and the service that blocks the
 // element (nil: nothing to block), whether the prelude goes before it, and
-// whether any attribute named a known service at all, granted or not.
-func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocker *catalog.Service, pre, known bool) {
+// whether any attribute named a known service at all, granted or not. Of the
+// attributes in unk that are plain URLs, those no rule names whose host
+// Options.Unknown holds are in held.
+func (r *Rewriter) classifyAttrs(tag []byte, loads, unk uint32) (block uint32, blocker *catalog.Service, pre, known bool, held uint32) {
 	var seen uint32
 	for i := range r.attrs {
 		a := &r.attrs[i]
@@ -278,7 +295,13 @@ func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocke
 		case a.key == akStyle:
 			s = r.matchCSS(tag[a.vs:a.ve])
 		default:
-			s = r.matchURL(tag[a.vs:a.ve])
+			u := r.unescape(tag[a.vs:a.ve])
+			if len(u) > 0 {
+				s = r.classifyURL(u)
+				if s == nil && unk&bit != 0 && r.unknownURL(u) {
+					held |= bit
+				}
+			}
 		}
 		if s == nil {
 			continue
@@ -296,7 +319,7 @@ func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocke
 	if blocker == nil {
 		block = 0
 	}
-	return block, blocker, pre, known
+	return block, blocker, pre, known, held
 }
 
 // decideInline classifies a held inline script whose body ends at bodyEnd
@@ -306,10 +329,23 @@ func (r *Rewriter) decideInline(bodyEnd int, overflow bool) {
 	t.holding, t.inline = false, false
 	svc := r.o.Classifier.MatchInline(r.contiguous(t.bodyStart, bodyEnd))
 	if svc == nil {
-		if overflow {
-			r.page.Overflows++
+		// No vendor's marker: the URLs it names in string literals, when
+		// third parties no rule names are held (unknown_hosts allow keeps
+		// the markers alone).
+		var held bool
+		if r.o.Unknown != nil {
+			svc, held = r.inlineURLs(r.contiguous(t.bodyStart, bodyEnd))
 		}
-		return
+		if svc == nil {
+			if held {
+				tag := r.contiguous(t.tagStart, t.bodyStart)
+				r.attrs, _ = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0])
+				r.neutralise(tag, t.bodyStart, Unclassified, 0, 1<<akType, KindInline, asScript)
+			} else if overflow {
+				r.page.Overflows++
+			}
+			return
+		}
 	}
 	r.found(svc)
 	if r.wantPrelude(svc) {
@@ -362,7 +398,12 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat polic
 		out = append(out, ` type="text/plain"`...)
 	}
 	out = append(out, ` data-consent-category="`...)
-	out = appendEscaped(out, cat.String())
+	if s == Unclassified {
+		out = append(out, s.CategoryName...)
+		how &^= withPlaceholder // a placeholder names a service
+	} else {
+		out = appendEscaped(out, cat.String())
+	}
 	out = append(out, `" data-consent-service="`...)
 	out = appendEscaped(out, s.ID)
 	out = append(out, '"')
@@ -395,6 +436,10 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat polic
 	r.advance(end)
 	r.page.Blocked++
 	r.page.BlockedByKind[kind]++
+	if s == Unclassified {
+		r.page.Unclassified++
+		return
+	}
 	r.page.BlockedBy[CategoryIndex(cat)][kind]++
 }
 

@@ -185,6 +185,10 @@ const (
 	akXlinkHref
 	akStyle
 	akBackground
+	akWidth // width, height, hidden: whether an image is a beacon
+	akHeight
+	akHidden
+	akRel // whether a link is a resource hint or preload
 )
 
 // lookupAttr maps an attribute name (any case) to its key.
@@ -245,6 +249,14 @@ func lookupAttr(name []byte) uint8 {
 		return akStyle
 	case "background":
 		return akBackground
+	case "width":
+		return akWidth
+	case "height":
+		return akHeight
+	case "hidden":
+		return akHidden
+	case "rel":
+		return akRel
 	}
 	return akOther
 }

@@ -79,6 +79,17 @@ type Options struct {
 	// caller can notice third-party scripts its catalog does not know. The
 	// bytes are valid only during the call.
 	UnknownScript func(p *Page, src []byte)
+	// Unknown, when set, holds third parties that no rule names
+	// (unknown_hosts hold). It is asked about each absolute or
+	// protocol-relative URL (entity-decoded; valid only during the call) that
+	// the Classifier matched to no service, where the element table holds
+	// unknowns (an external script, iframe, frame, embed or object, a
+	// resource hint or preload, a beacon-like image), and about the URLs an
+	// inline script names (inlineURLs). hold means the URL's host is a third
+	// party to hold: the element is neutralised as Unclassified. own means
+	// the host is the site's own, so later URLs with the same
+	// "scheme://host/" skip the question; neither means allowed.
+	Unknown func(p *Page, u []byte) (hold, own bool)
 	// MaxTag is the largest start tag held for parsing. Default 16 KiB.
 	MaxTag int
 	// MaxInline is the largest inline script body held before deciding. A
@@ -128,6 +139,9 @@ type Page struct {
 	Found     []*catalog.Service // services seen, blocked or granted, deduplicated, first-seen order
 	Blocked   int                // elements neutralised
 	Overflows int                // elements that passed unchanged because they exceeded a cap
+	// Unclassified counts the elements held as Unclassified (also in
+	// Blocked and BlockedByKind, not in BlockedBy).
+	Unclassified int
 	// BlockedByKind counts neutralised elements per kind (index with a Kind).
 	BlockedByKind [NumKinds]int
 	// BlockedBy counts neutralised elements per category (index with
@@ -150,6 +164,11 @@ func CategoryIndex(c policy.Category) int {
 	}
 	return 0
 }
+
+// Unclassified stands for a third party no rule names, held until the
+// visitor grants every offered category (Options.Unknown). Its elements carry
+// data-consent-category="unclassified" (DESIGN §6). It is never in Page.Found.
+var Unclassified = &catalog.Service{ID: "unclassified", Name: "Unclassified", CategoryName: "unclassified"}
 
 // ErrClosed is returned by Write after Close.
 var ErrClosed = errors.New("htmlrewrite: write after close")
@@ -186,8 +205,10 @@ type Rewriter struct {
 	cssAt    []int  // the URLs found in it (cssLoads)
 	cssAtBuf [16]int
 
-	memo   catalog.URLMemo // the site's own URLs skip the host lookup
-	memoer urlMemoer       // the Classifier, when it can use memo
+	memo   catalog.URLMemo    // the site's own URLs skip the host lookup
+	ownPre [ownPrefixLen]byte // "scheme://host/" of the last URL Unknown called the site's own
+	ownN   int
+	memoer urlMemoer // the Classifier, when it can use memo
 
 	// Backing arrays for the common case, so that a fresh Rewriter allocates
 	// once.
