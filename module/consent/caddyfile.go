@@ -49,6 +49,9 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		google_consent_mode on|off
 //		upstream_ip_truncate [<ipv4_bits> [<ipv6_bits>]]
 //		records         on|off
+//		unknown_hosts   hold|allow
+//		first_party     <domain>...
+//		block_list      <file> [<category>]
 //		text            <lang> <key> <text>
 //	}
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
@@ -254,6 +257,22 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return err
 			}
 			h.Records = &b
+		case "unknown_hosts":
+			if err := oneArg(d, &h.UnknownHosts); err != nil {
+				return err
+			}
+			if h.UnknownHosts != "hold" && h.UnknownHosts != "allow" {
+				return d.Errf("unknown_hosts %q: want hold or allow", h.UnknownHosts)
+			}
+		case "first_party":
+			args := d.RemainingArgs()
+			if len(args) == 0 {
+				return d.ArgErr()
+			}
+			if _, err := parseFirstParty(args); err != nil {
+				return d.Errf("first_party: %v", err)
+			}
+			h.FirstParty = append(h.FirstParty, args...)
 		default:
 			return d.Errf("unrecognized consent subdirective %q", sub)
 		}

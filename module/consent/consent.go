@@ -126,6 +126,19 @@ type Handler struct {
 	// http.handlers.consent.records. Default: true.
 	Records *bool `json:"records,omitempty"`
 
+	// UnknownHosts decides what happens to third parties no catalog row,
+	// block_list or allow rule names (scripts, iframes, frames, embeds,
+	// objects, resource hints and preloads, beacon-like images, inline
+	// scripts that load from them): "hold" them as unclassified until the
+	// visitor grants every offered category, or "allow" them. Default: "hold".
+	UnknownHosts string `json:"unknown_hosts,omitempty"`
+
+	// FirstParty lists the site's own other domains (a CDN on another
+	// registrable domain): they and their subdomains are never held as third
+	// parties. Hosts with the request host's registrable domain always count
+	// as the site's own.
+	FirstParty []string `json:"first_party,omitempty"`
+
 	catalog     *catalog.Catalog
 	cookies     firewall.Classifier // the catalog, with our own consent cookie necessary
 	offered     policy.Set
@@ -141,6 +154,7 @@ type Handler struct {
 	metrics     *metrics
 	rendered    *renderCache         // banners and placeholders already rendered
 	inv         *inventory.Inventory // what the upstream really sets and loads
+	firstParty  []string             // FirstParty, normalised (parseFirstParty)
 	stopInv     context.CancelFunc
 	invDone     chan struct{}
 }
@@ -198,8 +212,15 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	}
 	h.cssURL, h.jsURL = h.Path+"/assets/"+css, h.Path+"/assets/"+js
 	h.rendered = new(renderCache)
+	var err error
 	if h.UnknownCookies == "" {
 		h.UnknownCookies = "allow"
+	}
+	if h.UnknownHosts == "" {
+		h.UnknownHosts = "hold"
+	}
+	if h.firstParty, err = parseFirstParty(h.FirstParty); err != nil {
+		return fmt.Errorf("first_party: %v", err)
 	}
 	h.bypass = h.Bypass
 	if h.bypass == nil {
@@ -368,6 +389,9 @@ func (h *Handler) Validate() error {
 	}
 	if h.UnknownCookies != "allow" && h.UnknownCookies != "block" {
 		return fmt.Errorf("unknown_cookies %q: want allow or block", h.UnknownCookies)
+	}
+	if h.UnknownHosts != "hold" && h.UnknownHosts != "allow" {
+		return fmt.Errorf("unknown_hosts %q: want hold or allow", h.UnknownHosts)
 	}
 	for _, b := range h.bypass {
 		if err := validPathGlob(b); err != nil {

@@ -3,6 +3,7 @@ package consent
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/caddyserver/caddy/v2"
@@ -30,7 +31,10 @@ type exchange struct {
 	expire  []string // Set-Cookie lines that expire leftovers of withdrawn categories
 	// Nonces of the page's Content-Security-Policy, for what is inserted.
 	scriptNonce, styleNonce string
-	unknownHosts            []string // third-party script hosts the catalog does not know
+	unknownHosts            []string  // third-party script hosts the catalog does not know
+	heldHosts               []string  // third parties no rule names, held as unclassified on this page
+	site                    siteHosts // the request's own hosts, once a URL needs them
+	siteSet                 bool
 	scriptHosts             []string // other hosts of external scripts on the page, decided
 	opts                    htmlrewrite.Options
 }
@@ -166,9 +170,12 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 		}
 		seen := strings.ToLower(string(raw))
 		ex.scriptHosts = append(ex.scriptHosts, seen)
-		if host, ok := inventory.ThirdPartyHost("//"+seen, ex.r.Host); ok {
-			ex.unknownHosts = append(ex.unknownHosts, host)
+		if host, ok := inventory.ThirdPartyHost("//"+seen, ex.r.Host); ok && !slices.Contains(ex.unknownHosts, host) {
+			ex.unknownHosts = append(ex.unknownHosts, host) // a held host is there already
 		}
+	}
+	if h.holdsUnknown(ex) {
+		ex.opts.Unknown = h.unknownFunc(ex)
 	}
 	if h.GoogleConsentMode == nil || *h.GoogleConsentMode {
 		ex.opts.Prelude = consentModeScript(ex)

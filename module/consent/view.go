@@ -17,22 +17,23 @@ import (
 // no Referer, no other header is ever reflected into the page.
 func (h *Handler) view(r *http.Request, ex *exchange, found []*catalog.Service, htmlLang string) *banner.View {
 	return &banner.View{
-		Lang:       banner.Negotiate(htmlLang, r.Header.Get("Accept-Language"), h.Languages),
-		Categories: h.offeredCat,
-		Granted:    ex.granted,
-		Decided:    ex.decided,
-		Found:      found,
-		Cookies:    h.catalog.MatchCookie,
-		PolicyURL:  h.PolicyURL,
-		Endpoint:   h.Path,
-		Return:     policy.SafeReturn(ex.path),
-		GPC:        ex.reason == policy.ReasonGPC,
-		DNT:        ex.reason == policy.ReasonDNT,
-		Texts:      h.Texts,
-		AssetCSS:   h.cssURL,
-		AssetJS:    h.jsURL,
-		Nonce:      ex.scriptNonce,
-		StyleNonce: ex.styleNonce,
+		Lang:         banner.Negotiate(htmlLang, r.Header.Get("Accept-Language"), h.Languages),
+		Categories:   h.offeredCat,
+		Granted:      ex.granted,
+		Decided:      ex.decided,
+		Found:        found,
+		Unclassified: ex.heldHosts,
+		Cookies:      h.catalog.MatchCookie,
+		PolicyURL:    h.PolicyURL,
+		Endpoint:     h.Path,
+		Return:       policy.SafeReturn(ex.path),
+		GPC:          ex.reason == policy.ReasonGPC,
+		DNT:          ex.reason == policy.ReasonDNT,
+		Texts:        h.Texts,
+		AssetCSS:     h.cssURL,
+		AssetJS:      h.jsURL,
+		Nonce:        ex.scriptNonce,
+		StyleNonce:   ex.styleNonce,
 	}
 }
 
@@ -83,6 +84,10 @@ func (c *renderCache) get(v *banner.View, extra string, render func() []byte) []
 	for _, s := range v.Found {
 		k.WriteByte('|')
 		k.WriteString(s.ID)
+	}
+	for _, host := range v.Unclassified {
+		k.WriteString("|u:")
+		k.WriteString(host)
 	}
 	key := k.String()
 	if b, ok := c.m.Load(key); ok {

@@ -218,10 +218,6 @@ func (r *Rewriter) script(tag []byte, end int) {
 		r.neutralise(tag, end, svc, svc.Category, block|1<<akType, KindScript, asScript)
 		return
 	}
-	if held != 0 {
-		r.neutralise(tag, end, Unclassified, 0, held|1<<akType, KindScript, asScript)
-		return
-	}
 	if r.o.UnknownScript != nil && !known {
 		for _, k := range urls {
 			if a := r.first(k); a != nil && a.ve > a.vs {
@@ -229,6 +225,10 @@ func (r *Rewriter) script(tag []byte, end int) {
 				break
 			}
 		}
+	}
+	if held != 0 {
+		r.neutralise(tag, end, Unclassified, 0, held|1<<akType, KindScript, asScript)
+		return
 	}
 	if r.first(akSrc) != nil || t.next != stScript {
 		return // a src script ignores its body; an svg script's body is markup

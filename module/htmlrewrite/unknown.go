@@ -127,8 +127,9 @@ func (r *Rewriter) askUnknown(u []byte) bool {
 	return hold
 }
 
-// namesHost reports whether a URL may name a host: protocol-relative, or
-// with a scheme. Anything else (a path, a fragment) is the site's own.
+// namesHost reports whether a URL may name another host: protocol-relative,
+// or http(s). A path, a fragment, data:, blob:, about:blank and the like
+// load nothing from one.
 func namesHost(u []byte) bool {
 	for len(u) > 0 && u[0] <= ' ' {
 		u = u[1:]
@@ -136,16 +137,7 @@ func namesHost(u []byte) bool {
 	if len(u) >= 2 && (u[0] == '/' || u[0] == '\\') && (u[1] == '/' || u[1] == '\\') {
 		return true
 	}
-	for i, c := range u {
-		switch {
-		case c == ':':
-			return i > 0
-		case ctab[c]&cLetter != 0, i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
-		default:
-			return false
-		}
-	}
-	return false
+	return len(u) > 5 && eqFold(u[:5], "http:") || len(u) > 6 && eqFold(u[:6], "https:")
 }
 
 // hostPrefix returns the "http(s)://host/" that u starts with when the
