@@ -177,6 +177,7 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 	if h.holdsUnknown(ex) {
 		ex.opts.Unknown = h.unknownFunc(ex)
 	}
+	ex.opts.Stubs = stubsScript(ex)
 	if h.GoogleConsentMode == nil || *h.GoogleConsentMode {
 		ex.opts.Prelude = consentModeScript(ex)
 		ex.opts.PreludeFor = isGoogleTag

@@ -432,6 +432,10 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat polic
 	out = append(out, tag[pos:]...)
 	r.out = out
 	r.emitTo(t.tagStart)
+	if !r.stubbed && !t.noscript && t.template == 0 && len(t.open) == 0 {
+		r.stubbed = true
+		r.write(r.o.Stubs)
+	}
 	r.write(out)
 	r.advance(end)
 	r.page.Blocked++

@@ -74,6 +74,12 @@ type Options struct {
 	// Google tag.
 	Prelude    []byte
 	PreludeFor func(s *catalog.Service) bool
+	// Stubs is inserted once, right before the first element the rewriter
+	// neutralises outside <noscript>, <template> and svg or math: the inert
+	// stand-ins for blocked trackers' globals that keep the page's own later
+	// calls from throwing. A page with nothing to neutralise stays as it
+	// was. nil inserts nothing.
+	Stubs []byte
 	// UnknownScript, if set, is called with the URL (entity-decoded) of each
 	// external script the Classifier matched to no service, so that the
 	// caller can notice third-party scripts its catalog does not know. The
@@ -184,6 +190,7 @@ type Rewriter struct {
 	depth    uint8 // srcdoc documents this one is inside
 	injected bool  // banner written (or not wanted)
 	preluded bool  // prelude written (or not wanted)
+	stubbed  bool  // Stubs written (or not wanted)
 	sawHTML  bool
 
 	// Stream positions are absolute byte offsets in the response body.
@@ -271,6 +278,7 @@ func (r *Rewriter) Reset(w io.Writer, o *Options) {
 	}
 	r.injected = r.o.Banner == nil
 	r.preluded = len(r.o.Prelude) == 0 || r.o.PreludeFor == nil
+	r.stubbed = len(r.o.Stubs) == 0
 }
 
 // maxRetained keeps a pooled Rewriter from pinning a hold buffer grown by an
