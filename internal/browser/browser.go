@@ -67,6 +67,7 @@ type config struct {
 	gpc        bool
 	timeout    time.Duration
 	axeTags    []string
+	loopback   []string // hosts resolved to 127.0.0.1
 }
 
 // JavaScriptDisabled turns off page scripts (Emulation.setScriptExecutionDisabled),
@@ -115,6 +116,22 @@ func Timeout(d time.Duration) Option { return func(c *config) { c.timeout = d } 
 // AxeTags sets the axe-core rule tags Axe runs. Default: WCAG 2.0, 2.1 and
 // 2.2 levels A and AA, the level Norwegian and EU accessibility law asks for.
 func AxeTags(tags ...string) Option { return func(c *config) { c.axeTags = tags } }
+
+// Loopback resolves the given host names to 127.0.0.1, so that a site can
+// be served under its real name ("www.example.com" and a same-site
+// "static.example.com"); every other host stays unresolvable.
+func Loopback(hosts ...string) Option {
+	return func(c *config) { c.loopback = append(c.loopback, hosts...) }
+}
+
+// resolverRules are HostResolverRules with the Loopback hosts mapped first.
+func (c *config) resolverRules() string {
+	var b strings.Builder
+	for _, h := range c.loopback {
+		b.WriteString("MAP " + h + " 127.0.0.1, ")
+	}
+	return b.String() + HostResolverRules
+}
 
 // Browser is one headless Chromium with one tab, closed by the test's
 // cleanup.
@@ -181,7 +198,7 @@ func New(t testing.TB, opts ...Option) *Browser {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("host-resolver-rules", HostResolverRules),
+		chromedp.Flag("host-resolver-rules", cfg.resolverRules()),
 		chromedp.UserDataDir(dir),
 		chromedp.CombinedOutput(b.output),
 	}
