@@ -264,6 +264,20 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if h.UnknownHosts != "hold" && h.UnknownHosts != "allow" {
 				return d.Errf("unknown_hosts %q: want hold or allow", h.UnknownHosts)
 			}
+		case "block_list":
+			args := d.RemainingArgs()
+			if len(args) < 1 || len(args) > 2 {
+				return d.ArgErr()
+			}
+			bl := BlockList{File: args[0]}
+			cat := blockListCategory
+			if len(args) == 2 {
+				bl.Category, cat = args[1], args[1]
+			}
+			if err := checkBlockList(bl.File, cat); err != nil {
+				return d.Errf("block_list %s: %v", bl.File, err)
+			}
+			h.BlockLists = append(h.BlockLists, bl)
 		case "first_party":
 			args := d.RemainingArgs()
 			if len(args) == 0 {

@@ -133,6 +133,11 @@ type Handler struct {
 	// visitor grants every offered category, or "allow" them. Default: "hold".
 	UnknownHosts string `json:"unknown_hosts,omitempty"`
 
+	// BlockLists are the operator's own lists of tracker hosts: hosts files
+	// and Adblock-style "||domain^" rules, read at provision. Their hosts
+	// classify what no catalog row names. Default category: marketing.
+	BlockLists []BlockList `json:"block_list,omitempty"`
+
 	// FirstParty lists the site's own other domains (a CDN on another
 	// registrable domain): they and their subdomains are never held as third
 	// parties. Hosts with the request host's registrable domain always count
@@ -170,6 +175,12 @@ type CookieRule struct {
 type BlockRule struct {
 	URL      string `json:"url"`
 	Category string `json:"category"`
+}
+
+// BlockList is one block_list file and the category of its hosts.
+type BlockList struct {
+	File     string `json:"file"`
+	Category string `json:"category,omitempty"` // default marketing
 }
 
 // InlineRule puts inline scripts containing Contains in a category.
@@ -259,6 +270,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	h.catalog, err = catalog.Default().With(rules)
 	if err != nil {
 		return fmt.Errorf("loading catalog: %v", err)
+	}
+	if h.catalog, err = h.withBlockLists(h.catalog); err != nil {
+		return err
 	}
 
 	secret, err := h.loadSecret(ctx)
