@@ -362,20 +362,19 @@ func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
 	}, func(u []byte) (hold, own bool) {
 		// As the module holds them by default (unknown_hosts hold): third
 		// parties of the site that no rule names, nor an allow rule.
-		h, ok := inventory.ThirdPartyHost(string(u), r.Site)
-		if !ok {
+		if _, ok := inventory.ThirdPartyHost(string(u), r.Site); !ok {
 			return false, true
 		}
-		if cat.Allows(u) {
-			return false, false
+		return !cat.Allows(u), false
+	}, func(u []byte) {
+		if h, ok := inventory.ThirdPartyHost(string(u), r.Site); ok {
+			held[h]++
 		}
-		held[h]++
-		return true, false
 	})
 	if err != nil {
 		return err
 	}
-	all, _, err := rewrite(page, everythingOptional{cat: cat, copies: map[*catalog.Service]*catalog.Service{}}, nil, nil)
+	all, _, err := rewrite(page, everythingOptional{cat: cat, copies: map[*catalog.Service]*catalog.Service{}}, nil, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -475,12 +474,13 @@ func categoryRank(name string) int {
 // rewrite streams the page through the rewriter with nothing granted and
 // returns the output and what the rewriter learned; unknownScript, if set,
 // gets the URL of every external script the classifier does not know.
-func rewrite(page []byte, c htmlrewrite.Classifier, unknownScript func(src []byte), unknown func(u []byte) (hold, own bool)) ([]byte, *htmlrewrite.Page, error) {
+func rewrite(page []byte, c htmlrewrite.Classifier, unknownScript func(src []byte), unknown func(u []byte) (hold, own bool), held func(u []byte)) ([]byte, *htmlrewrite.Page, error) {
 	var out bytes.Buffer
 	out.Grow(len(page) + len(page)/8)
 	o := &htmlrewrite.Options{Classifier: c}
 	if unknown != nil {
 		o.Unknown = func(_ *htmlrewrite.Page, u []byte) (bool, bool) { return unknown(u) }
+		o.Held = func(_ *htmlrewrite.Page, u []byte) { held(u) }
 	}
 	if unknownScript != nil {
 		o.UnknownScript = func(_ *htmlrewrite.Page, src []byte) { unknownScript(src) }

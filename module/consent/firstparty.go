@@ -89,7 +89,6 @@ func (h *Handler) unknownFunc(ex *exchange) func(*htmlrewrite.Page, []byte) (hol
 		if h.catalog.Allows(u) {
 			return false, false
 		}
-		ex.noteHeld(host)
 		return true, false
 	}
 }

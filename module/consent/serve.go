@@ -176,6 +176,7 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 	}
 	if h.holdsUnknown(ex) {
 		ex.opts.Unknown = h.unknownFunc(ex)
+		ex.opts.Held = func(_ *htmlrewrite.Page, u []byte) { ex.noteHeld(scriptHost(u)) }
 	}
 	ex.opts.Stubs = stubsScript(ex)
 	if h.GoogleConsentMode == nil || *h.GoogleConsentMode {

@@ -227,6 +227,7 @@ func (r *Rewriter) script(tag []byte, end int) {
 		}
 	}
 	if held != 0 {
+		r.reportHeld(tag, held)
 		r.neutralise(tag, end, Unclassified, 0, held|1<<akType, KindScript, asScript)
 		return
 	}
@@ -245,7 +246,7 @@ func (r *Rewriter) script(tag []byte, end int) {
 // media handles the start tag of an element that loads through attributes.
 func (r *Rewriter) media(tag []byte, end int, loads uint32, rule *elemRule, rocket bool) {
 	var unk uint32
-	if r.o.Unknown != nil && rule.unknown != holdNever && r.holdsUnknown(tag, rule.unknown) {
+	if r.o.Unknown != nil && rule.unknown != holdNever {
 		unk = loads
 	}
 	block, svc, pre, _, held := r.classifyAttrs(tag, loads, unk)
@@ -253,7 +254,10 @@ func (r *Rewriter) media(tag []byte, end int, loads uint32, rule *elemRule, rock
 		r.prelude(r.tok.tagStart)
 	}
 	if svc == nil {
-		if held != 0 {
+		// The condition of the rule (a beacon, a hint) is read only for
+		// the few elements that name an unknown third party.
+		if held != 0 && r.holdsUnknown(tag, rule.unknown) {
+			r.reportHeld(tag, held)
 			r.neutralise(tag, end, Unclassified, 0, held, rule.kind, rule.how)
 		}
 		return

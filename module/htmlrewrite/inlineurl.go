@@ -28,53 +28,67 @@ const (
 func (r *Rewriter) inlineURLs(body []byte) (svc *catalog.Service, held bool) {
 	var granted *catalog.Service
 	loader := -1 // whether body loads anything at all, once a URL needs it
-	for _, sep := range [...]string{"//", `\/\/`} {
-		for i := 0; ; {
-			k := bytes.Index(body[i:], []byte(sep))
-			if k < 0 {
-				break
+	// One pass over the slashes: "//" and the JSON-escaped "\/\/".
+	for i := 0; ; {
+		k := bytes.IndexByte(body[i:], '/')
+		if k < 0 || k+i+1 >= len(body) {
+			break
+		}
+		k += i
+		n := 2
+		switch {
+		case body[k+1] == '/':
+			i = k + 2
+		case body[k+1] == '\\' && k > 0 && body[k-1] == '\\' && k+2 < len(body) && body[k+2] == '/':
+			k, n, i = k-1, 4, k+3
+		default:
+			i = k + 1
+			continue
+		}
+		u, ok := r.inlineURL(body, k, n)
+		if !ok || r.knownOwn(u) {
+			continue // the site's own URLs say nothing about a loader
+		}
+		s := r.classifyURL(u)
+		if s == nil && held || s != nil && s.Category == policy.Necessary {
+			continue
+		}
+		if loader < 0 {
+			// A theme's config names its social profiles; only a
+			// script that loads something is classified by its URLs.
+			loader = 0
+			if loads(body) {
+				loader = 1
 			}
-			k += i
-			i = k + len(sep)
-			u, ok := r.inlineURL(body, k, len(sep))
-			if !ok {
-				continue
+		}
+		if loader == 0 {
+			return nil, false
+		}
+		switch {
+		case s == nil:
+			if held = r.askUnknown(u); held {
+				r.heldURL = append(r.heldURL[:0], u...)
 			}
-			s := r.classifyURL(u)
-			if s == nil && (held || r.knownOwn(u)) || s != nil && s.Category == policy.Necessary {
-				continue
+		case !r.o.Granted.Has(s.Category):
+			if granted != nil {
+				r.found(granted)
 			}
-			if loader < 0 {
-				// A theme's config names its social profiles; only a
-				// script that loads something is classified by its URLs.
-				loader = 0
-				if loads(body) {
-					loader = 1
-				}
-			}
-			if loader == 0 {
-				return nil, false
-			}
-			switch {
-			case s == nil:
-				held = r.askUnknown(u)
-			case !r.o.Granted.Has(s.Category):
-				if granted != nil {
-					r.found(granted)
-				}
-				return s, false
-			case granted == nil:
-				granted = s
-			}
+			return s, false
+		case granted == nil:
+			granted = s
 		}
 	}
 	if held {
+		if r.o.Held != nil {
+			r.o.Held(&r.page, r.heldURL)
+		}
 		return nil, true
 	}
 	return granted, false
 }
 
-// inlineURL builds, in r.dec, the protocol-relative URL "//host/path" that
+// inlineURL builds, in r.dec, the URL "https://host/path" (a scheme, so
+// that the catalog's memo of host-free prefixes applies) that
 // the "//" (of n bytes) at body[k] starts, when it opens a string literal's
 // URL (a quote right before it, or before its http: or https:); ok is false
 // otherwise. A host that ends its literal is completed by the literal that a
@@ -93,7 +107,7 @@ func (r *Rewriter) inlineURL(body []byte, k, n int) (u []byte, ok bool) {
 	if q != '"' && q != '\'' && q != '`' {
 		return nil, false
 	}
-	u = append(r.dec[:0], '/', '/')
+	u = append(r.dec[:0], "https://"...)
 	i := k + n
 	hostStart := len(u)
 	u, i = appendHost(u, body, i)

@@ -91,11 +91,15 @@ type Options struct {
 	// the Classifier matched to no service, where the element table holds
 	// unknowns (an external script, iframe, frame, embed or object, a
 	// resource hint or preload, a beacon-like image), and about the URLs an
-	// inline script names (inlineURLs). hold means the URL's host is a third
-	// party to hold: the element is neutralised as Unclassified. own means
-	// the host is the site's own, so later URLs with the same
-	// "scheme://host/" skip the question; neither means allowed.
+	// inline script that loads something names (inlineURLs, as
+	// "https://host/path"). hold means the URL's host is a third party to
+	// hold; own means the host is the site's own, so later URLs with the same
+	// "scheme://host/" skip the question; neither means allowed. It only
+	// decides: an element may still pass (an image that is no beacon).
 	Unknown func(p *Page, u []byte) (hold, own bool)
+	// Held, if set, gets the URL (as Unknown got it) that made the rewriter
+	// hold an element or inline script as Unclassified, once per element.
+	Held func(p *Page, u []byte)
 	// MaxTag is the largest start tag held for parsing. Default 16 KiB.
 	MaxTag int
 	// MaxInline is the largest inline script body held before deciding. A
@@ -212,10 +216,11 @@ type Rewriter struct {
 	cssAt    []int  // the URLs found in it (cssLoads)
 	cssAtBuf [16]int
 
-	memo   catalog.URLMemo    // the site's own URLs skip the host lookup
-	ownPre [ownPrefixLen]byte // "scheme://host/" of the last URL Unknown called the site's own
-	ownN   int
-	memoer urlMemoer // the Classifier, when it can use memo
+	memo    catalog.URLMemo    // the site's own URLs skip the host lookup
+	ownPre  [ownPrefixLen]byte // "scheme://host/" of the last URL Unknown called the site's own
+	ownN    int
+	heldURL []byte    // the URL that holds an inline script, reported to Options.Held
+	memoer  urlMemoer // the Classifier, when it can use memo
 
 	// Backing arrays for the common case, so that a fresh Rewriter allocates
 	// once.

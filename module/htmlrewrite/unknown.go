@@ -102,6 +102,20 @@ func isHint(rel []byte) bool {
 	return false
 }
 
+// reportHeld tells Options.Held the URL of the first attribute in held (a
+// mask of attribute keys) of an element about to be held as Unclassified.
+func (r *Rewriter) reportHeld(tag []byte, held uint32) {
+	if r.o.Held == nil {
+		return
+	}
+	for i := range r.attrs {
+		if a := &r.attrs[i]; held&(1<<a.key) != 0 {
+			r.o.Held(&r.page, r.unescape(tag[a.vs:a.ve]))
+			return
+		}
+	}
+}
+
 // unknownURL asks Options.Unknown about u (entity-decoded) unless it is
 // relative, or starts with the prefix of a URL already found to be the
 // site's own.

@@ -127,7 +127,7 @@ func TestInlineConcatenation(t *testing.T) {
 	if !strings.Contains(got, unc) {
 		t.Fatalf("not held: %s", got)
 	}
-	if len(asked) == 0 || !strings.HasSuffix(strings.SplitN(asked[0][2:], "/", 2)[0], ".quantserve.com") {
+	if len(asked) == 0 || !strings.HasSuffix(strings.SplitN(strings.TrimPrefix(asked[0], "https://"), "/", 2)[0], ".quantserve.com") {
 		t.Fatalf("asked %q", asked)
 	}
 }
@@ -163,5 +163,20 @@ func TestUnknownEverySplitPoint(t *testing.T) {
 		if got != want || p.Unclassified != wp.Unclassified {
 			t.Fatalf("split at %d:\n%s\nwant\n%s", i, got, want)
 		}
+	}
+}
+
+// Held hears of each element held as unclassified, with the URL that held
+// it, and of nothing that passes (an ordinary image, an own script).
+func TestUnknownHeldReports(t *testing.T) {
+	var asked, held []string
+	o := holdOptions(&asked)
+	o.Held = func(_ *Page, u []byte) { held = append(held, string(u)) }
+	in := `<img src="https://t.test/photo.jpg"><img src="https://t.test/p.gif" width=1 height=1><script src="/own.js"></script>` +
+		`<script src="https://t.test/a.js"></script><script>new Image().src="//x.t.test/p"</script>`
+	rewrite(t, in, o)
+	want := []string{"https://t.test/p.gif", "https://t.test/a.js", "https://x.t.test/p"}
+	if strings.Join(held, " ") != strings.Join(want, " ") {
+		t.Fatalf("held %q, want %q", held, want)
 	}
 }
