@@ -58,8 +58,10 @@ var heldHosts = []string{"tag.unknown-ads.test", "edge.unknown-measure.test", "p
 // trackers; the same-site CDN and the first_party domain load; an ordinary
 // image from an unknown host loads; the page's own calls into the blocked
 // trackers' globals throw nothing (the control, straight, throws where the
-// globals are missing). After Accept all every held host is requested, and
-// the vendors' loaders initialise (the stubs are gone before they run).
+// globals are missing). With every category but marketing granted, analytics
+// comes back and the unknown hosts stay held; after Accept all every held
+// host is requested, and the vendors' loaders initialise (the stubs are gone
+// before they run).
 func TestBrowserUnknownHosts(t *testing.T) {
 	dir := t.TempDir()
 	for name, body := range map[string]string{
@@ -150,8 +152,30 @@ http://:{PORT3} {
 		t.Error("the banner does not list the held host")
 	}
 
+	// Every category but marketing: analytics comes back in place (and
+	// its stubs go), the unknown third parties stay held.
+	b.Click(`[data-consent-banner] [data-consent-action="settings"]`)
+	b.WaitVisible(`[data-consent-banner] input[name="category"][value="analytics"]`)
+	b.Click(`[data-consent-banner] input[name="category"][value="analytics"]`)
+	b.Click(`[data-consent-banner] input[name="category"][value="preferences"]`)
+	b.Click(`[data-consent-banner] [data-consent-action="save"]`)
+	waitFor(t, "analytics in place", func() bool { return len(b.RequestsTo("www.google-analytics.com")) > 0 })
+	settle(b)
+	for _, h := range heldHosts[:5] {
+		if got := b.RequestsTo(h); len(got) > 0 {
+			t.Errorf("requested with marketing still off: %q", got)
+		}
+	}
+	var gaUp bool
+	b.Eval(`typeof ga==='function' && Array.isArray(ga.q) && ga.q.length > 0`, &gaUp)
+	if !gaUp {
+		t.Error("analytics.js's loader did not initialise once analytics was granted")
+	}
+
+	b.Click(`[data-consent-banner] .cb-re`) // the reopen control
+	b.WaitVisible(`[data-consent-banner] [data-consent-action="accept-all"]`)
 	b.Click(`[data-consent-banner] [data-consent-action="accept-all"]`)
-	waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+	waitFor(t, "marketing in place", func() bool { return len(b.RequestsTo("connect.facebook.net")) > 0 })
 	settle(b)
 	for _, h := range heldHosts {
 		if len(b.RequestsTo(h)) == 0 {
