@@ -36,6 +36,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -146,7 +147,8 @@ type Browser struct {
 	mu         sync.Mutex
 	closed     bool
 	requests   []loggedRequest
-	navigating bool // Navigate sent, its document not committed yet
+	exceptions []string // uncaught exceptions of the pages since the last Reset
+	navigating bool     // Navigate sent, its document not committed yet
 	pending    map[network.RequestID]pendingRequest
 	lastNet    time.Time
 }
@@ -304,6 +306,13 @@ func (b *Browser) onEvent(ev any) {
 			b.pending[ev.RequestID] = pendingRequest{url: ev.Request.URL, loader: ev.LoaderID}
 		}
 		b.lastNet = time.Now()
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		msg := d.Text
+		if d.Exception != nil && d.Exception.Description != "" {
+			msg += " " + strings.SplitN(d.Exception.Description, "\n", 2)[0]
+		}
+		b.exceptions = append(b.exceptions, msg)
 	case *network.EventLoadingFinished:
 		delete(b.pending, ev.RequestID)
 		b.lastNet = time.Now()
@@ -573,11 +582,21 @@ func (b *Browser) RequestsTo(hosts ...string) []string {
 	return out
 }
 
-// Reset empties the request log, e.g. before a click whose requests matter.
+// Exceptions returns the uncaught exceptions of the page's scripts (in any
+// frame) since the last Reset, in order.
+func (b *Browser) Exceptions() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.exceptions)
+}
+
+// Reset empties the request log and the exceptions, e.g. before a click
+// whose requests matter.
 func (b *Browser) Reset() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.requests = nil
+	b.exceptions = nil
 	b.lastNet = time.Now()
 }
 

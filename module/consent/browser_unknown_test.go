@@ -202,3 +202,29 @@ http://:{PORT3} {
 		t.Errorf("uncaught exceptions after accept-all %q, straight %q", after.Errs, controlErrs)
 	}
 }
+
+// TestBrowserNoNewExceptions: on the demo site and every fixture page,
+// uncaught exceptions through the edge, before consent (unknown_hosts hold,
+// the default), are no more than straight (Browser.Exceptions, from the
+// DevTools protocol).
+func TestBrowserNoNewExceptions(t *testing.T) {
+	srv := demoSite(t)
+	b := browser.New(t)
+	for _, p := range []string{"/", "/blogg/slik-brygger-du-kaffe-med-presskanne/", "/kontakt/", "/sv/", "/personvernerklaering/",
+		"/pages/wordpress-median.html", "/pages/wordpress-trackers.html", "/pages/drupal7-median.html"} {
+		t.Run(p, func(t *testing.T) {
+			b.Reset()
+			b.Navigate(srv.URL(3) + p)
+			settle(b)
+			straight := b.Exceptions()
+			b.Reset()
+			b.Navigate(srv.URL(1) + p)
+			settle(b)
+			edge := b.Exceptions()
+			t.Logf("uncaught exceptions: straight %d, through the edge %d", len(straight), len(edge))
+			if len(edge) > len(straight) {
+				t.Errorf("more uncaught exceptions through the edge:\n%q\nstraight:\n%q", edge, straight)
+			}
+		})
+	}
+}
