@@ -71,6 +71,7 @@ func TestUnknownHostsThroughCaddy(t *testing.T) {
 		`<img src="https://photos.unknown-widget.test/big.jpg"></body></html>`
 	srv := testcaddy.Start(t, fmt.Sprintf(`
 http://127.0.0.1:{PORT} {
+	metrics /metrics
 	consent {
 		secret %[1]s
 		first_party firstparty-cdn.test
@@ -91,7 +92,7 @@ http://127.0.0.1:{PORT3} {
 }
 `, secret, page))
 	base := srv.URL(1)
-	get := func(base, cookie string) string {
+	fetch := func(base, cookie string) string {
 		hdr := map[string]string{"Accept": "text/html"}
 		if cookie != "" {
 			hdr["Cookie"] = cookie
@@ -99,7 +100,7 @@ http://127.0.0.1:{PORT3} {
 		_, b := get(t, "GET", base+"/", hdr)
 		return string(b)
 	}
-	body := get(base, "")
+	body := fetch(base, "")
 	for _, held := range []string{`data-consent-src="https://cdn.unknown-widget.test/w.js"`, `data-consent-href="https://hint.unknown-widget.test"`, `data-consent-src="https://pix.unknown-widget.test/p.gif"`} {
 		if !strings.Contains(body, held) {
 			t.Errorf("not held: %s", held)
@@ -113,6 +114,12 @@ http://127.0.0.1:{PORT3} {
 			t.Errorf("held: %s", passes)
 		}
 	}
+	_, raw := get(t, "GET", base+"/metrics", nil)
+	for _, k := range []string{"script", "link", "img"} {
+		if got := metricValue(t, string(raw), `caddy_consent_blocked_elements_total{category="unclassified",kind="`+k+`"}`); got != 1 {
+			t.Errorf("unclassified %s elements counted %v, want 1", k, got)
+		}
+	}
 	banner := body[strings.Index(body, "data-consent-banner"):]
 	for _, host := range []string{"<strong>cdn.unknown-widget.test</strong>", "<strong>hint.unknown-widget.test</strong>", "<strong>pix.unknown-widget.test</strong>", "Not yet classified"} {
 		if !strings.Contains(banner, host) {
@@ -121,14 +128,14 @@ http://127.0.0.1:{PORT3} {
 	}
 	// Analytics alone still holds them; every category releases them.
 	ck := decide(t, base, url.Values{"action": {"save"}, "category": {"analytics"}})
-	if b := get(base, ck); strings.Count(b, `data-consent-category="unclassified"`) != 3 {
+	if b := fetch(base, ck); strings.Count(b, `data-consent-category="unclassified"`) != 3 {
 		t.Error("released before every category was granted")
 	}
 	ck = decide(t, base, url.Values{"action": {"accept-all"}})
-	if b := get(base, ck); strings.Contains(b, "unclassified") {
+	if b := fetch(base, ck); strings.Contains(b, "unclassified") {
 		t.Errorf("held after accept-all:\n%s", b)
 	}
-	if b := get(srv.URL(2), ""); strings.Contains(b, `"unclassified"`) {
+	if b := fetch(srv.URL(2), ""); strings.Contains(b, `"unclassified"`) {
 		t.Errorf("unknown_hosts allow held:\n%s", b)
 	}
 }

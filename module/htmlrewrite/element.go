@@ -446,6 +446,7 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat polic
 	r.page.BlockedByKind[kind]++
 	if s == Unclassified {
 		r.page.Unclassified++
+		r.page.UnclassifiedByKind[kind]++
 		return
 	}
 	r.page.BlockedBy[CategoryIndex(cat)][kind]++

@@ -150,8 +150,10 @@ type Page struct {
 	Blocked   int                // elements neutralised
 	Overflows int                // elements that passed unchanged because they exceeded a cap
 	// Unclassified counts the elements held as Unclassified (also in
-	// Blocked and BlockedByKind, not in BlockedBy).
-	Unclassified int
+	// Blocked and BlockedByKind, not in BlockedBy), and UnclassifiedByKind
+	// per kind.
+	Unclassified       int
+	UnclassifiedByKind [NumKinds]int
 	// BlockedByKind counts neutralised elements per kind (index with a Kind).
 	BlockedByKind [NumKinds]int
 	// BlockedBy counts neutralised elements per category (index with
