@@ -26,6 +26,7 @@ const unknownHostsPage = `<!DOCTYPE html><html lang="en"><head><title>Unknown ho
 <script src="http://static.example.com:{PORT}/site.js"></script>
 <script src="http://cdn.firstparty-cdn.test:{PORT}/fp.js"></script>
 <script src="https://tag.unknown-ads.test/tag.js"></script>
+<script>dataLayer=[{pageType:'test'}]</script>
 <script>(function(){var s=document.createElement('script');s.src=(location.protocol=='https:'?'https://secure':'http://edge')+'.unknown-measure.test/m.js';document.head.appendChild(s)})()</script>
 <script>!function(f,b,e,v,n,t,s){if(f.fbq)return;n=f.fbq=function(){n.callMethod?n.callMethod.apply(n,arguments):n.queue.push(arguments)};if(!f._fbq)f._fbq=n;n.push=n;n.loaded=!0;n.version='2.0';n.queue=[];t=b.createElement(e);t.async=!0;t.src=v;s=b.getElementsByTagName(e)[0];s.parentNode.insertBefore(t,s)}(window,document,'script','https://connect.facebook.net/en_US/fbevents.js');fbq('init','123456');</script>
 <script>(function(i,s,o,g,r,a,m){i['GoogleAnalyticsObject']=r;i[r]=i[r]||function(){(i[r].q=i[r].q||[]).push(arguments)},i[r].l=1*new Date();a=s.createElement(o),m=s.getElementsByTagName(o)[0];a.async=1;a.src=g;m.parentNode.insertBefore(a,m)})(window,document,'script','https://www.google-analytics.com/analytics.js','ga');ga('create','UA-1-1','auto');</script>

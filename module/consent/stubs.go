@@ -54,11 +54,14 @@ var stubScripts = func() (out [policy.All + 1]string) {
 		if names.Len() == 0 {
 			continue
 		}
-		out[g] = `(function(w){var u,n,c={` + names.String() + `},` +
-			`p=new Proxy(function(){},{get:function(t,k){return typeof k=="symbol"||k in t||k=="then"?t[k]:p},apply:function(){return p}}),` +
-			`L=w.dataLayer=w.dataLayer||[],P=L.push;` +
+		// dataLayer is an accessor, so that a page that assigns a new array
+		// (dataLayer=[{…}] before its tag manager) keeps the hook.
+		out[g] = `(function(w){var u,n,L,c={` + names.String() + `},` +
+			`p=new Proxy(function(){},{get:function(t,k){return typeof k=="symbol"||k in t||k=="then"?t[k]:p},apply:function(){return p}});` +
+			`function h(a){var P=a&&a.push;if(P&&!a.c$)a.c$=a.push=function(x){if(x&&x[0]=="consent"&&x[1]=="update"&&x[2])for(n in c)if(w[n]===p&&x[2][c[n]]=="granted")w[n]=u;return P.apply(a,arguments)}}` +
 			`for(n in c)if(w[n]===u)w[n]=p;` +
-			`L.push=function(a){if(a&&a[0]=="consent"&&a[1]=="update"&&a[2])for(n in c)if(w[n]===p&&a[2][c[n]]=="granted")w[n]=u;return P.apply(L,arguments)}` +
+			`h(L=w.dataLayer||[]);` +
+			`Object.defineProperty(w,"dataLayer",{configurable:true,enumerable:true,get:function(){return L},set:function(v){h(L=v)}})` +
 			`})(window)`
 	}
 	return out
