@@ -67,12 +67,26 @@ var stubScripts = func() (out [policy.All + 1]string) {
 	return out
 }()
 
+// stubTags are the <script> elements of stubScripts without a nonce, so
+// that most responses share them.
+var stubTags = func() (out [policy.All + 1][]byte) {
+	for g, js := range stubScripts {
+		if js != "" {
+			out[g] = []byte(`<script data-consent-stubs>` + js + `</script>`)
+		}
+	}
+	return out
+}()
+
 // stubsScript is the <script> with the stubs for what ex does not grant, or
 // nil.
 func stubsScript(ex *exchange) []byte {
 	js := stubScripts[ex.granted&policy.All]
 	if js == "" {
 		return nil
+	}
+	if ex.scriptNonce == "" {
+		return stubTags[ex.granted&policy.All]
 	}
 	var b strings.Builder
 	b.WriteString(`<script data-consent-stubs`)

@@ -32,6 +32,9 @@ func TestStubsScript(t *testing.T) {
 			}
 		}
 	}
+	if s := string(stubsScript(&exchange{granted: policy.SetOf(policy.Necessary)})); s != `<script data-consent-stubs>`+stubScripts[policy.Necessary]+`</script>` {
+		t.Errorf("without a nonce: %s", s)
+	}
 	if s := stubsScript(&exchange{granted: policy.All}); s != nil {
 		t.Errorf("everything granted: %s", s)
 	}
