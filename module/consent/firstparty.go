@@ -25,10 +25,19 @@ type siteHosts struct {
 }
 
 func newSiteHosts(reqHost string) siteHosts {
-	s := siteHosts{host: strings.TrimSuffix(strings.ToLower(hostOnly(reqHost)), ".")}
-	s.host = strings.TrimSuffix(strings.TrimPrefix(s.host, "["), "]")
-	if _, err := netip.ParseAddr(s.host); err == nil || !strings.Contains(s.host, ".") {
-		return s
+	h := reqHost
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") {
+		h = h[:i] // a port (net.SplitHostPort allocates an error for a Host without one)
+	}
+	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
+	s := siteHosts{host: strings.TrimSuffix(strings.ToLower(h), ".")}
+	if strings.IndexByte(s.host, ':') >= 0 || !strings.Contains(s.host, ".") {
+		return s // IPv6, or a single label such as localhost
+	}
+	if last := s.host[len(s.host)-1]; '0' <= last && last <= '9' {
+		if _, err := netip.ParseAddr(s.host); err == nil {
+			return s // IPv4
+		}
 	}
 	if d, err := publicsuffix.EffectiveTLDPlusOne(s.host); err == nil {
 		s.domain = d

@@ -157,7 +157,13 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 		// A site's own scripts cost a comparison; each other host is
 		// decided once per page (third party or not) and copied once.
 		raw := scriptHost(src)
-		if len(raw) == 0 || asciiEqualFold(raw, hostOnly(ex.r.Host)) {
+		if len(raw) == 0 {
+			return
+		}
+		if !ex.siteSet {
+			ex.site, ex.siteSet = newSiteHosts(ex.r.Host), true
+		}
+		if asciiEqualFold(raw, ex.site.host) {
 			return
 		}
 		for _, seen := range ex.scriptHosts {
