@@ -36,6 +36,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -67,6 +68,7 @@ type config struct {
 	gpc        bool
 	timeout    time.Duration
 	axeTags    []string
+	loopback   []string // hosts resolved to 127.0.0.1
 }
 
 // JavaScriptDisabled turns off page scripts (Emulation.setScriptExecutionDisabled),
@@ -116,6 +118,22 @@ func Timeout(d time.Duration) Option { return func(c *config) { c.timeout = d } 
 // 2.2 levels A and AA, the level Norwegian and EU accessibility law asks for.
 func AxeTags(tags ...string) Option { return func(c *config) { c.axeTags = tags } }
 
+// Loopback resolves the given host names to 127.0.0.1, so that a site can
+// be served under its real name ("www.example.com" and a same-site
+// "static.example.com"); every other host stays unresolvable.
+func Loopback(hosts ...string) Option {
+	return func(c *config) { c.loopback = append(c.loopback, hosts...) }
+}
+
+// resolverRules are HostResolverRules with the Loopback hosts mapped first.
+func (c *config) resolverRules() string {
+	var b strings.Builder
+	for _, h := range c.loopback {
+		b.WriteString("MAP " + h + " 127.0.0.1, ")
+	}
+	return b.String() + HostResolverRules
+}
+
 // Browser is one headless Chromium with one tab, closed by the test's
 // cleanup.
 type Browser struct {
@@ -129,7 +147,8 @@ type Browser struct {
 	mu         sync.Mutex
 	closed     bool
 	requests   []loggedRequest
-	navigating bool // Navigate sent, its document not committed yet
+	exceptions []string // uncaught exceptions of the pages since the last Reset
+	navigating bool     // Navigate sent, its document not committed yet
 	pending    map[network.RequestID]pendingRequest
 	lastNet    time.Time
 }
@@ -181,7 +200,7 @@ func New(t testing.TB, opts ...Option) *Browser {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("host-resolver-rules", HostResolverRules),
+		chromedp.Flag("host-resolver-rules", cfg.resolverRules()),
 		chromedp.UserDataDir(dir),
 		chromedp.CombinedOutput(b.output),
 	}
@@ -287,6 +306,13 @@ func (b *Browser) onEvent(ev any) {
 			b.pending[ev.RequestID] = pendingRequest{url: ev.Request.URL, loader: ev.LoaderID}
 		}
 		b.lastNet = time.Now()
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		msg := d.Text
+		if d.Exception != nil && d.Exception.Description != "" {
+			msg += " " + strings.SplitN(d.Exception.Description, "\n", 2)[0]
+		}
+		b.exceptions = append(b.exceptions, msg)
 	case *network.EventLoadingFinished:
 		delete(b.pending, ev.RequestID)
 		b.lastNet = time.Now()
@@ -556,11 +582,21 @@ func (b *Browser) RequestsTo(hosts ...string) []string {
 	return out
 }
 
-// Reset empties the request log, e.g. before a click whose requests matter.
+// Exceptions returns the uncaught exceptions of the page's scripts (in any
+// frame) since the last Reset, in order.
+func (b *Browser) Exceptions() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.exceptions)
+}
+
+// Reset empties the request log and the exceptions, e.g. before a click
+// whose requests matter.
 func (b *Browser) Reset() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.requests = nil
+	b.exceptions = nil
 	b.lastNet = time.Now()
 }
 

@@ -132,13 +132,18 @@ type SetCookie struct {
 type UnknownHost struct {
 	Host    string `json:"host"`
 	Scripts int    `json:"scripts"`
+	// Held counts the elements of the host the module holds as unclassified
+	// until every category is granted (unknown_hosts hold, the default):
+	// scripts, frames, hints, beacons and inline loaders.
+	Held int `json:"held"`
 }
 
 // Summary counts what needs attention.
 type Summary struct {
 	Trackers         int `json:"trackers"`          // services found
 	OptionalTrackers int `json:"optional_trackers"` // of them, not necessary: blocked until consent
-	Neutralised      int `json:"neutralised"`       // elements the module neutralises with nothing granted
+	Neutralised      int `json:"neutralised"`       // elements of catalog services the module neutralises with nothing granted
+	Held             int `json:"held"`              // elements of unknown third parties held as unclassified (unknown_hosts hold)
 	OptionalCookies  int `json:"optional_cookies"`  // Set-Cookie headers of optional categories
 	UnknownCookies   int `json:"unknown_cookies"`   // Set-Cookie headers no row classifies
 }
@@ -367,15 +372,27 @@ func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
 	// External scripts the catalog does not know, as the module itself
 	// reports them to the inventory: only the site's third parties count.
 	unknown := map[string]int{}
+	held := map[string]int{}
 	real, realPage, err := rewrite(page, cat, func(src []byte) {
 		if h, ok := inventory.ThirdPartyHost(string(src), r.Site); ok {
 			unknown[h]++
+		}
+	}, func(u []byte) (hold, own bool) {
+		// As the module holds them by default (unknown_hosts hold): third
+		// parties of the site that no rule names, nor an allow rule.
+		if _, ok := inventory.ThirdPartyHost(string(u), r.Site); !ok {
+			return false, true
+		}
+		return !cat.Allows(u), false
+	}, func(u []byte) {
+		if h, ok := inventory.ThirdPartyHost(string(u), r.Site); ok {
+			held[h]++
 		}
 	})
 	if err != nil {
 		return err
 	}
-	all, _, err := rewrite(page, everythingOptional{cat: cat, copies: map[*catalog.Service]*catalog.Service{}}, nil)
+	all, _, err := rewrite(page, everythingOptional{cat: cat, copies: map[*catalog.Service]*catalog.Service{}}, nil, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -406,7 +423,8 @@ func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
 			r.Summary.OptionalTrackers++
 		}
 	}
-	r.Summary.Neutralised = realPage.Blocked
+	r.Summary.Neutralised = realPage.Blocked - realPage.Unclassified
+	r.Summary.Held = realPage.Unclassified
 	slices.SortStableFunc(r.Trackers, func(a, b Tracker) int {
 		if c := categoryRank(a.Category) - categoryRank(b.Category); c != 0 {
 			return c
@@ -443,9 +461,14 @@ func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
 			}
 		}
 	}
-	r.UnknownScriptHosts = make([]UnknownHost, 0, len(unknown))
+	r.UnknownScriptHosts = make([]UnknownHost, 0, len(unknown)+len(held))
 	for h, n := range unknown {
-		r.UnknownScriptHosts = append(r.UnknownScriptHosts, UnknownHost{Host: h, Scripts: n})
+		r.UnknownScriptHosts = append(r.UnknownScriptHosts, UnknownHost{Host: h, Scripts: n, Held: held[h]})
+	}
+	for h, n := range held {
+		if unknown[h] == 0 {
+			r.UnknownScriptHosts = append(r.UnknownScriptHosts, UnknownHost{Host: h, Held: n})
+		}
 	}
 	slices.SortFunc(r.UnknownScriptHosts, func(a, b UnknownHost) int { return strings.Compare(a.Host, b.Host) })
 	if r.Trackers == nil {
@@ -474,10 +497,14 @@ func categoryRank(name string) int {
 // rewrite streams the page through the rewriter with nothing granted and
 // returns the output and what the rewriter learned; unknownScript, if set,
 // gets the URL of every external script the classifier does not know.
-func rewrite(page []byte, c htmlrewrite.Classifier, unknownScript func(src []byte)) ([]byte, *htmlrewrite.Page, error) {
+func rewrite(page []byte, c htmlrewrite.Classifier, unknownScript func(src []byte), unknown func(u []byte) (hold, own bool), held func(u []byte)) ([]byte, *htmlrewrite.Page, error) {
 	var out bytes.Buffer
 	out.Grow(len(page) + len(page)/8)
 	o := &htmlrewrite.Options{Classifier: c}
+	if unknown != nil {
+		o.Unknown = func(_ *htmlrewrite.Page, u []byte) (bool, bool) { return unknown(u) }
+		o.Held = func(_ *htmlrewrite.Page, u []byte) { held(u) }
+	}
 	if unknownScript != nil {
 		o.UnknownScript = func(_ *htmlrewrite.Page, src []byte) { unknownScript(src) }
 	}

@@ -219,7 +219,8 @@ func TestUnknownScriptHosts(t *testing.T) {
 		t.Errorf("site %q, want the canonical link's host", r.Site)
 	}
 	got, _ := json.Marshal(r.UnknownScriptHosts)
-	want := `[{"host":"cdn.unknown-vendor.example","scripts":2},{"host":"widgets.other-vendor.example","scripts":1}]`
+	// Held as well: unknown_hosts hold is the module's default.
+	want := `[{"host":"cdn.unknown-vendor.example","scripts":2,"held":2},{"host":"widgets.other-vendor.example","scripts":1,"held":1}]`
 	if string(got) != want {
 		t.Errorf("unknown script hosts %s\nwant %s", got, want)
 	}

@@ -232,9 +232,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 
 	if len(r.UnknownScriptHosts) > 0 {
-		p("\nExternal script hosts the catalog does not know (classify them with a block rule):\n")
+		p("\nThird-party hosts the catalog does not know (held until every category is granted; classify them with a block rule, or first_party/allow):\n")
 		for _, h := range r.UnknownScriptHosts {
-			p("  %s\t%d script(s)\n", h.Host, h.Scripts)
+			p("  %s\t%d script(s)\t%d held\n", h.Host, h.Scripts, h.Held)
 		}
 	}
 

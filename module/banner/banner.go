@@ -42,6 +42,10 @@ type View struct {
 	// Found lists the services on this page; the settings layer names them under
 	// their category with provider and cookie lifetimes.
 	Found []*catalog.Service
+	// Unclassified lists the hosts of third parties no list classifies that
+	// this page holds until every category is granted (unknown_hosts hold):
+	// the settings layer names them under their own heading, without a switch.
+	Unclassified []string
 	// Cookies looks up a catalog cookie row by the pattern a Service lists, for
 	// its lifetime. May be nil.
 	Cookies   func(pattern string) *catalog.Cookie
@@ -297,6 +301,20 @@ func (v *View) categories(w *asciihtml.Writer) {
 		}
 		v.services(w, c)
 		w.Raw(`</li>`)
+	}
+	if len(v.Unclassified) > 0 {
+		// No switch: they run once every category above is on.
+		w.Raw(`<li class="cb-cat"><div class="cb-ch">`)
+		w.TagText("span", ` class="cb-cn"`, v.text("category_unclassified"))
+		w.Raw(`</div>`)
+		w.TagText("p", "", v.text("unclassified_hosts"))
+		w.Raw(`<ul class="cb-svc">`)
+		for _, host := range v.Unclassified {
+			w.Raw(`<li>`)
+			w.TagText("strong", "", host)
+			w.Raw(`</li>`)
+		}
+		w.Raw(`</ul></li>`)
 	}
 	w.Raw(`</ul>`)
 }

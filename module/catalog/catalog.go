@@ -55,6 +55,10 @@ type Catalog struct {
 
 	block *hostTable
 	allow *hostTable // nil when there are no allow rules
+	// allowOnly matches the allow rules alone (Allows): its block table is allow.
+	allowOnly *Catalog
+	// lists are the operator's block lists (WithLists), asked after block.
+	lists *hostSet
 
 	inline *inlineMatcher
 

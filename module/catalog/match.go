@@ -397,7 +397,7 @@ func (c *Catalog) MatchURLMemo(u []byte, m *URLMemo) *Service {
 		}
 	}
 	svc := c.MatchURL(u)
-	if p := hostFreePrefix(s); p != "" && len(p) <= memoPrefixLen && !c.block.names(p) && (c.allow == nil || !c.allow.names(p)) {
+	if p := hostFreePrefix(s); p != "" && len(p) <= memoPrefixLen && !c.block.names(p) && (c.allow == nil || !c.allow.names(p)) && (c.lists == nil || !c.lists.names(p)) {
 		m.n[m.next] = uint8(copy(m.buf[m.next][:], p))
 		m.next ^= 1
 	}
@@ -531,7 +531,11 @@ func (c *Catalog) lookup(host string, whole bool, pathq string) *Service {
 	if c.allow != nil && c.allow.lookup(host, whole, pathq) != nil {
 		return nil
 	}
-	return c.block.lookup(host, whole, pathq)
+	svc := c.block.lookup(host, whole, pathq)
+	if svc == nil && c.lists != nil {
+		svc = c.lists.lookup(host)
+	}
+	return svc
 }
 
 // Byte classes of the authority scan in matchURL.

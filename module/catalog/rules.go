@@ -290,6 +290,7 @@ func (c *Catalog) With(r Rules) (*Catalog, error) {
 	if allow != nil {
 		allow.sort()
 		out.allow = allow
+		out.allowOnly = &Catalog{block: allow}
 	}
 	return out, nil
 }

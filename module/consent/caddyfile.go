@@ -57,6 +57,9 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		upstream_ip_truncate [<ipv4_bits> [<ipv6_bits>]]
 //		records         on|off
 //		csp             report|enforce|off
+//		unknown_hosts   hold|allow
+//		first_party     <domain>...
+//		block_list      <file> [<category>]
 //		text            <lang> <key> <text>
 //	}
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
@@ -301,6 +304,36 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if err := validCSPMode(h.CSP); err != nil {
 				return d.Errf("csp %v", err)
 			}
+		case "unknown_hosts":
+			if err := oneArg(d, &h.UnknownHosts); err != nil {
+				return err
+			}
+			if h.UnknownHosts != "hold" && h.UnknownHosts != "allow" {
+				return d.Errf("unknown_hosts %q: want hold or allow", h.UnknownHosts)
+			}
+		case "block_list":
+			args := d.RemainingArgs()
+			if len(args) < 1 || len(args) > 2 {
+				return d.ArgErr()
+			}
+			bl := BlockList{File: args[0]}
+			cat := blockListCategory
+			if len(args) == 2 {
+				bl.Category, cat = args[1], args[1]
+			}
+			if err := checkBlockList(bl.File, cat); err != nil {
+				return d.Errf("block_list %s: %v", bl.File, err)
+			}
+			h.BlockLists = append(h.BlockLists, bl)
+		case "first_party":
+			args := d.RemainingArgs()
+			if len(args) == 0 {
+				return d.ArgErr()
+			}
+			if _, err := parseFirstParty(args); err != nil {
+				return d.Errf("first_party: %v", err)
+			}
+			h.FirstParty = append(h.FirstParty, args...)
 		default:
 			return d.Errf("unrecognized consent subdirective %q", sub)
 		}

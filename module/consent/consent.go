@@ -126,9 +126,22 @@ type Handler struct {
 	// http.handlers.consent.records. Default: true.
 	Records *bool `json:"records,omitempty"`
 
-	// FirstParty lists the site's own other domains (CDNs): never third
-	// parties. The module's Content-Security-Policy allows them and their
-	// subdomains.
+	// UnknownHosts decides what happens to third parties no catalog row,
+	// block_list or allow rule names (scripts, iframes, frames, embeds,
+	// objects, resource hints and preloads, beacon-like images, inline
+	// scripts that load from them): "hold" them as unclassified until the
+	// visitor grants every offered category, or "allow" them. Default: "hold".
+	UnknownHosts string `json:"unknown_hosts,omitempty"`
+
+	// BlockLists are the operator's own lists of tracker hosts: hosts files
+	// and Adblock-style "||domain^" rules, read at provision. Their hosts
+	// classify what no catalog row names. Default category: marketing.
+	BlockLists []BlockList `json:"block_list,omitempty"`
+
+	// FirstParty lists the site's own other domains (a CDN on another
+	// registrable domain): they and their subdomains are never held as third
+	// parties. Hosts with the request host's registrable domain always count
+	// as the site's own.
 	FirstParty []string `json:"first_party,omitempty"`
 
 	// CSP adds the module's own Content-Security-Policy to rewritten pages,
@@ -156,6 +169,7 @@ type Handler struct {
 	csp         *contentPolicy       // nil when csp is off
 	cspIntake   *reportIntake        // CSP report budget and counters
 	inv         *inventory.Inventory // what the upstream really sets and loads
+	firstParty  []string             // FirstParty, normalised (parseFirstParty)
 	stopInv     context.CancelFunc
 	invDone     chan struct{}
 }
@@ -176,6 +190,12 @@ type CookieRule struct {
 type BlockRule struct {
 	URL      string `json:"url"`
 	Category string `json:"category"`
+}
+
+// BlockList is one block_list file and the category of its hosts.
+type BlockList struct {
+	File     string `json:"file"`
+	Category string `json:"category,omitempty"` // default marketing
 }
 
 // InlineRule puts inline scripts containing Contains in a category.
@@ -218,8 +238,15 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	}
 	h.cssURL, h.jsURL = h.Path+"/assets/"+css, h.Path+"/assets/"+js
 	h.rendered = new(renderCache)
+	var err error
 	if h.UnknownCookies == "" {
 		h.UnknownCookies = "allow"
+	}
+	if h.UnknownHosts == "" {
+		h.UnknownHosts = "hold"
+	}
+	if h.firstParty, err = parseFirstParty(h.FirstParty); err != nil {
+		return fmt.Errorf("first_party: %v", err)
 	}
 	h.bypass = h.Bypass
 	if h.bypass == nil {
@@ -260,6 +287,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		return fmt.Errorf("loading catalog: %v", err)
 	}
 	h.warnUngrantable()
+	if h.catalog, err = h.withBlockLists(h.catalog); err != nil {
+		return err
+	}
 
 	secret, err := h.loadSecret(ctx)
 	if err != nil {
@@ -399,6 +429,9 @@ func (h *Handler) Validate() error {
 	}
 	if h.UnknownCookies != "allow" && h.UnknownCookies != "block" {
 		return fmt.Errorf("unknown_cookies %q: want allow or block", h.UnknownCookies)
+	}
+	if h.UnknownHosts != "hold" && h.UnknownHosts != "allow" {
+		return fmt.Errorf("unknown_hosts %q: want hold or allow", h.UnknownHosts)
 	}
 	for _, b := range h.bypass {
 		if err := validPathGlob(b); err != nil {

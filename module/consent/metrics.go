@@ -21,6 +21,7 @@ type metrics struct {
 	decisions      *prometheus.CounterVec // site, action
 	bannerShown    *prometheus.CounterVec // site
 	blocked        [htmlrewrite.NumCategories][htmlrewrite.NumKinds]prometheus.Counter
+	unclassified   [htmlrewrite.NumKinds]prometheus.Counter          // blocked, category="unclassified"
 	cookiesDropped [htmlrewrite.NumCategories + 1]prometheus.Counter // last: unknown
 	cookiesExpired [htmlrewrite.NumCategories + 1]prometheus.Counter
 	bytes          prometheus.Counter
@@ -73,6 +74,9 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 			m.blocked[c][k] = blocked.WithLabelValues(metricCategories[c], k.String())
 		}
 	}
+	for k := range htmlrewrite.NumKinds {
+		m.unclassified[k] = blocked.WithLabelValues("unclassified", k.String())
+	}
 	for c, name := range metricCategories {
 		m.cookiesDropped[c] = dropped.WithLabelValues(name)
 		m.cookiesExpired[c] = expired.WithLabelValues(name)
@@ -96,6 +100,11 @@ func (m *metrics) page(p *htmlrewrite.Page, n int64) {
 			if v > 0 {
 				m.blocked[c][k].Add(float64(v))
 			}
+		}
+	}
+	for k, v := range p.UnclassifiedByKind {
+		if v > 0 {
+			m.unclassified[k].Add(float64(v))
 		}
 	}
 }

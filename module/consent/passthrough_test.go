@@ -215,6 +215,9 @@ func TestPassthroughThroughCaddy(t *testing.T) {
 http://127.0.0.1:{PORT} {
 	consent {
 		secret 0123456789abcdef0123456789abcdef
+		# The saved page's own host, and WordPress's emoji CDN.
+		first_party nordlyskaffe.example
+		allow s.w.org
 	}
 	reverse_proxy %[1]s
 }
@@ -222,6 +225,9 @@ http://127.0.0.1:{PORT2} {
 	encode gzip
 	consent {
 		secret 0123456789abcdef0123456789abcdef
+		# The saved page's own host, and WordPress's emoji CDN.
+		first_party nordlyskaffe.example
+		allow s.w.org
 	}
 	reverse_proxy %[1]s
 }

@@ -265,7 +265,7 @@ func (h *Handler) buildPolicy(c *contentPolicy, site string, granted policy.Set)
 		}
 	}
 	capped := l.full
-	if h.learnedHostsAllowed(granted) {
+	if h.learnedHostsAllowed() {
 		n := 0
 		for _, lh := range learned {
 			if s := c.catalog.MatchURL([]byte("https://" + lh + "/")); s != nil && !granted.Has(s.Category) {
@@ -293,14 +293,9 @@ func (h *Handler) buildPolicy(c *contentPolicy, site string, granted policy.Set)
 
 // learnedHostsAllowed says whether third-party hosts learned from the
 // markup may load for this visitor: whenever the rewriter lets them through.
-// Today it never holds an unknown host, so always. With `unknown_hosts
-// hold` (issue 14) the rewriter holds them until every category is granted,
-// and a visitor who granted every category gets no policy at all: this
-// becomes `return h.UnknownHosts == "allow"`.
-func (h *Handler) learnedHostsAllowed(granted policy.Set) bool {
-	_ = granted
-	return true
-}
+// Under `unknown_hosts hold` it holds them until every offered category is
+// granted, and a visitor who granted every category gets no policy at all.
+func (h *Handler) learnedHostsAllowed() bool { return h.UnknownHosts == "allow" }
 
 // logCap warns once per site that the policy had no room for everything.
 func (c *contentPolicy) logCap(l *zap.Logger, host string) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/caddyserver/caddy/v2"
@@ -35,7 +36,10 @@ type exchange struct {
 	expire   []string // Set-Cookie lines that expire leftovers of withdrawn categories
 	// Nonces of the page's Content-Security-Policy, for what is inserted.
 	scriptNonce, styleNonce string
-	unknownHosts            []string // third-party script hosts the catalog does not know
+	unknownHosts            []string  // third-party script hosts the catalog does not know
+	heldHosts               []string  // third parties no rule names, held as unclassified on this page
+	site                    siteHosts // the request's own hosts, once a URL needs them
+	siteSet                 bool
 	scriptHosts             []string // other hosts of external scripts on the page, decided
 	opts                    htmlrewrite.Options
 }
@@ -246,7 +250,13 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 		// A site's own scripts cost a comparison; each other host is
 		// decided once per page (third party or not) and copied once.
 		raw := scriptHost(src)
-		if len(raw) == 0 || asciiEqualFold(raw, hostOnly(ex.r.Host)) {
+		if len(raw) == 0 {
+			return
+		}
+		if !ex.siteSet {
+			ex.site, ex.siteSet = newSiteHosts(ex.r.Host), true
+		}
+		if asciiEqualFold(raw, ex.site.host) {
 			return
 		}
 		for _, seen := range ex.scriptHosts {
@@ -259,10 +269,15 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 		}
 		seen := strings.ToLower(string(raw))
 		ex.scriptHosts = append(ex.scriptHosts, seen)
-		if host, ok := inventory.ThirdPartyHost("//"+seen, ex.r.Host); ok {
-			ex.unknownHosts = append(ex.unknownHosts, host)
+		if host, ok := inventory.ThirdPartyHost("//"+seen, ex.r.Host); ok && !slices.Contains(ex.unknownHosts, host) {
+			ex.unknownHosts = append(ex.unknownHosts, host) // a held host is there already
 		}
 	}
+	if h.holdsUnknown(ex) {
+		ex.opts.Unknown = h.unknownFunc(ex)
+		ex.opts.Held = func(_ *htmlrewrite.Page, u []byte) { ex.noteHeld(scriptHost(u)) }
+	}
+	ex.opts.Stubs = stubsScript(ex)
 	if h.GoogleConsentMode == nil || *h.GoogleConsentMode {
 		ex.opts.Prelude = consentModeScript(ex)
 		ex.opts.PreludeFor = isGoogleTag

@@ -24,6 +24,7 @@ func (h *Handler) view(r *http.Request, ex *exchange, found []*catalog.Service, 
 		Granted:      ex.granted,
 		Decided:      ex.decided,
 		Found:        found,
+		Unclassified: ex.heldHosts,
 		Cookies:      h.catalog.MatchCookie,
 		PolicyURL:    h.PolicyURL,
 		Endpoint:     h.Path,
@@ -92,6 +93,10 @@ func (c *renderCache) get(v *banner.View, extra string, render func() []byte) []
 	for _, s := range v.Found {
 		k.WriteByte('|')
 		k.WriteString(s.ID)
+	}
+	for _, host := range v.Unclassified {
+		k.WriteString("|u:")
+		k.WriteString(host)
 	}
 	key := k.String()
 	if b, ok := c.m.Load(key); ok {

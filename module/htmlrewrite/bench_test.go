@@ -2,6 +2,7 @@ package htmlrewrite
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"math"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/samtykke/caddy-consent/module/catalog"
+	"github.com/samtykke/caddy-consent/module/policy"
 )
 
 // chunk is the size of Caddy's reverse-proxy copy buffer: the writes a
@@ -76,7 +78,16 @@ func BenchmarkRewrite(b *testing.B) {
 		}
 		reportCPU(b, start, len(median))
 	})
+	// unknown_hosts hold as the consent handler asks it, with the saved
+	// page's own host first party, and a 50,000-host block_list.
+	b.Run("wordpress-median/hold", func(b *testing.B) { benchRewrite(b, median, holdBenchOptions(), chunk) })
+	b.Run("wordpress-median/block-list-50k", func(b *testing.B) {
+		o := benchOptions()
+		o.Classifier = blockList50k(b)
+		benchRewrite(b, median, o, chunk)
+	})
 	b.Run("wordpress-trackers", func(b *testing.B) { benchRewrite(b, trackers, benchOptions(), chunk) })
+	b.Run("wordpress-trackers/hold", func(b *testing.B) { benchRewrite(b, trackers, holdBenchOptions(), chunk) })
 	b.Run("drupal7-median", func(b *testing.B) { benchRewrite(b, benchPage(b, "drupal7-median.html"), benchOptions(), chunk) })
 	b.Run("11MB", func(b *testing.B) { benchRewrite(b, big, benchOptions(), chunk) })
 	b.Run("wordpress-median/1KiB-writes", func(b *testing.B) { benchRewrite(b, median, benchOptions(), 1<<10) })
@@ -154,4 +165,35 @@ func BenchmarkBaseline(b *testing.B) {
 			}
 		})
 	}
+}
+
+// holdBenchOptions hold third parties as the consent handler does: a host
+// is the site's own under its registrable domain (here the saved pages'
+// nordlyskaffe.example, compared as a suffix), else held.
+func holdBenchOptions() *Options {
+	o := benchOptions()
+	o.Unknown = func(_ *Page, u []byte) (hold, own bool) {
+		s := u[bytes.Index(u, []byte("//"))+2:]
+		if k := bytes.IndexAny(s, "/?#:"); k >= 0 {
+			s = s[:k]
+		}
+		if bytes.HasSuffix(s, []byte("nordlyskaffe.example")) || bytes.Equal(s, []byte("s.w.org")) {
+			return false, true
+		}
+		return true, false
+	}
+	return o
+}
+
+// blockList50k is the catalog with a made-up block list of 50,000 hosts.
+func blockList50k(b *testing.B) *catalog.Catalog {
+	hosts := make([]string, 50000)
+	for i := range hosts {
+		hosts[i] = fmt.Sprintf("t%d.tracker%d.test", i, i%997)
+	}
+	c, err := catalog.Default().WithLists(catalog.HostList{Name: "big", Category: policy.Marketing, Hosts: hosts})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
 }

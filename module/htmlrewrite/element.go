@@ -7,240 +7,60 @@ import (
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
-// startTagName runs when a start tag's name is complete. It simulates the
-// tree builder's dispatch (§13.2.6) to know how the content that follows is
-// tokenized, and decides whether the tag must be held.
-func (r *Rewriter) startTagName() {
-	t := &r.tok
-	t.next, t.elem, t.opens = stData, tagOther, false
-	id := t.id
-	switch id {
-	case tagScript, tagIframe, tagImg, tagLink, tagEmbed, tagObject, tagSource, tagDiv,
-		tagVideo, tagAudio, tagTrack, tagInput, tagA, tagArea, tagBase, tagImage, tagFeImage:
-		// Classified in any namespace: a blocked svg <link> costs nothing, a
-		// missed HTML one would load.
-		if r.o.Classifier != nil {
-			t.elem = id
-		}
-	}
-	if len(t.open) > 0 {
-		t.hash = t.nameHash()
-		if top := &t.open[len(t.open)-1]; top.ns != nsHTML && !htmlStartTag(top, id) {
-			switch {
-			case breaksOutOfForeign(id):
-				t.popForeign() // and go on as HTML
-			case id == tagFont: // breaks out only with color, face or size
-				t.elem = id
-				t.holding = true
-				return
-			default:
-				t.opens = true
-				t.opening = openElem{hash: t.hash, ns: top.ns, id: id}
-				switch {
-				case top.ns == nsSVG && (id == tagForeignObject || id == tagDesc || id == tagTitle),
-					top.ns == nsMath && id == tagMathText:
-					t.opening.ip = true
-				case top.ns == nsMath && id == tagAnnotationXML: // HTML inside only with an encoding
-					t.elem = id
-				}
-				if t.elem == tagOther && r.mayHold() {
-					t.elem = tagAny
-				}
-				t.holding = t.elem != tagOther
-				return
-			}
-		}
-	}
-	r.htmlStartTag()
+// elemRule is one row of the element table, as lol-html keeps its rewriting
+// rules in one list: which attributes of an element load something, what
+// else is read near svg or math, what a neutralised one counts as, how it
+// is neutralised, and when a third party no rule names holds it. The tree
+// simulation (tree.go) decides which tags reach the table; the attribute
+// values are classified by classifyAttrs and CSS by css.go.
+type elemRule struct {
+	held    bool   // its start tag is held and parsed, in any namespace
+	loads   uint32 // attributes that load, in HTML (and loadsCSS on all but script)
+	foreign uint32 // attributes also read near svg or math: a wrong guess of the namespace must not leave either live
+	kind    Kind   // what it counts as in Page.BlockedByKind
+	how     uint8  // asScript, withPlaceholder
+	unknown uint8  // when an unclassified third party holds it: holdNever, holdAlways, holdBeacon, holdHint
+	counts  bool   // a start tag past MaxTag counts in Page.Overflows
 }
 
-// htmlStartTag reports whether a start tag below the foreign element top is
-// processed as HTML (§13.2.6, tree construction dispatcher).
-func htmlStartTag(top *openElem, id tagID) bool {
-	switch {
-	case top.ip:
-		return top.ns != nsMath || top.id != tagMathText || id != tagMglyph
-	case top.id == tagAnnotationXML:
-		return id == tagSvg
-	}
-	return false
-}
+// When a URL of a third party that no rule names holds an element (Options.Unknown).
+const (
+	holdNever  uint8 = iota // ordinary images, stylesheets, fonts, media pass
+	holdAlways              // it runs code or a document: script, iframe, frame, embed, object
+	holdBeacon              // an image only when it is a beacon: 1×1 or 0×0, hidden, or in <noscript>
+	holdHint                // a link only as a resource hint or preload
+)
 
-// htmlStartTag handles a start tag in HTML content.
-func (r *Rewriter) htmlStartTag() {
-	t := &r.tok
-	id := t.id
-	switch id {
-	case tagScript:
-		t.next = stScript
-	case tagIframe:
-		t.next, t.rawName = stRawText, "iframe"
-	case tagHTML:
-		if !r.sawHTML {
-			r.sawHTML = true
-			t.elem = id
-		}
-	case tagStyle:
-		t.next, t.rawName = stRawText, "style"
-		if r.mayHold() {
-			t.elem = tagStyle // held with its body: a url() or @import may load
-		}
-	case tagXmp:
-		t.next, t.rawName = stRawText, "xmp"
-	case tagNoembed:
-		t.next, t.rawName = stRawText, "noembed"
-	case tagNoframes:
-		t.next, t.rawName = stRawText, "noframes"
-	case tagTitle:
-		t.next, t.rawName = stRawText, "title"
-	case tagTextarea:
-		t.next, t.rawName = stRawText, "textarea"
-	case tagPlaintext:
-		t.next = stPlaintext
-	case tagNoscript:
-		t.noscript = true // its content is markup here: what loads with JS off
-	case tagTemplate:
-		t.template++
-	}
-	switch {
-	case id == tagSvg || id == tagMath:
-		ns := nsSVG
-		if id == tagMath {
-			ns = nsMath
-		}
-		t.opens = true
-		t.opening = openElem{hash: t.nameHash(), ns: ns, id: id}
-		if len(t.open) == 0 {
-			t.rootParent = 0
-			if t.lastLen > 0 {
-				t.rootParent = hashName(t.last[:min(t.lastLen, maxNameLen)], t.lastLen)
-			}
-		}
-	case len(t.open) > 0:
-		if !neverOpen(id) {
-			t.opens = true
-			t.opening = openElem{hash: t.hash, ns: nsHTML, id: id}
-		}
-	case !neverOpen(id):
-		t.last, t.lastLen = t.name, t.nameLen
-	}
-	if t.elem == tagOther && r.mayHold() {
-		t.elem = tagAny // let go at once unless its attributes may load (scanAttrsFast)
-	}
-	t.holding = t.elem != tagOther
-}
-
-// mayHold reports whether the start tag being read can still be held for
-// its attributes: there is a classifier, and none of the tag was written
-// (a tag whose name is longer than maxHeldName is not kept across writes).
-func (r *Rewriter) mayHold() bool {
-	return r.o.Classifier != nil && r.tok.tagStart >= r.pend
-}
-
-// startTagEnd runs after a start tag's '>' at offset end.
-func (r *Rewriter) startTagEnd(end int) {
-	t := &r.tok
-	if t.holding {
-		r.element(end)
-	}
-	// Self-closing is acknowledged on foreign elements only.
-	if t.opens && (!t.selfClosing || t.opening.ns == nsHTML) {
-		t.push(t.opening)
-	}
-	switch t.next {
-	case stScript:
-		t.st, t.sub = stScript, ssData
-	case stRawText:
-		t.st, t.sub = stRawText, rsData
-	case stPlaintext:
-		t.st = stPlaintext
-	}
-}
-
-// endTagName runs when an end tag's name is complete.
-func (r *Rewriter) endTagName() {
-	t := &r.tok
-	id := t.id
-	if len(t.open) > 0 {
-		t.hash = t.nameHash()
-		if t.foreign() && !t.foreignEndTag(id) {
-			return // it closed an svg or math element
-		}
-		t.htmlEndTag(id)
-	} else if k := min(t.nameLen, maxNameLen); t.nameLen == t.lastLen && bytes.Equal(t.name[:k], t.last[:k]) {
-		t.lastLen = 0
-	}
-	switch id {
-	case tagTemplate:
-		if t.template > 0 {
-			t.template--
-		}
-	case tagNoscript:
-		t.noscript = false
-	case tagBody:
-		// Ignored inside <template> and integration points (body is not in
-		// scope there); text inside <noscript> for a browser running scripts.
-		if !r.injected && t.template == 0 && !t.noscript && t.ips == 0 {
-			r.injected = true
-			r.emitTo(t.tagStart)
-			r.write(r.o.Banner(&r.page))
-		}
-	}
-}
-
-// foreignEndTag applies an end tag in foreign content (§13.2.6.5); it reports
-// whether the tag goes on to be processed as HTML.
-func (t *tokenizer) foreignEndTag(id tagID) bool {
-	if id == tagP || id == tagBr {
-		t.popForeign()
-		return true
-	}
-	for i := len(t.open) - 1; i >= 0 && t.mayBeOpen(); i-- {
-		if t.open[i].hash == t.hash {
-			t.popTo(i)
-			return false
-		}
-		if i == 0 || t.open[i-1].ns == nsHTML {
-			break
-		}
-	}
-	return true
-}
-
-// htmlEndTag applies an HTML end tag to the elements kept: enough of "any
-// other end tag" (§13.2.6.4.7) to find where integration points end.
-func (t *tokenizer) htmlEndTag(id tagID) {
-	for i := len(t.open) - 1; i >= 0; i-- {
-		e := &t.open[i]
-		if e.ip { // special: the end tag is ignored
-			return
-		}
-		if e.ns == nsHTML && e.hash == t.hash {
-			t.popTo(i)
-			return
-		}
-		if t.ips == 0 && !t.mayBeOpen() {
-			break // no integration point to stop at, no element to close
-		}
-	}
-	// Below the outermost svg or math (not special elements), the end tag
-	// closes them all if it matches the element they are in, as in
-	// <div><svg></div>, or an open template. Otherwise the next element down is
-	// most likely special, and the end tag is ignored.
-	// </body> and </html> only change the insertion mode.
-	if t.hash == t.rootParent && id != tagBody && id != tagHTML || id == tagTemplate && t.template > 0 {
-		t.popTo(0)
-	}
+// elemRules is the element table. Elements missing from it are never held
+// for what they load, except any element for its CSS (tagAny).
+var elemRules = [numTags]elemRule{
+	tagScript:  {held: true, loads: loadsScript, foreign: loadsSVG, kind: KindScript, how: asScript, unknown: holdAlways, counts: true},
+	tagIframe:  {held: true, loads: loadsIframe, kind: KindIframe, how: withPlaceholder, unknown: holdAlways, counts: true},
+	tagFrame:   {held: true, loads: loadsFrame, kind: KindIframe, unknown: holdAlways, counts: true},
+	tagImg:     {held: true, loads: loadsImg, kind: KindImg, unknown: holdBeacon, counts: true},
+	tagImage:   {held: true, loads: loadsImg, foreign: loadsSVG, kind: KindImg, unknown: holdBeacon, counts: true}, // HTML's parser makes it an img; svg loads href
+	tagFeImage: {held: true, foreign: loadsSVG, kind: KindImg, counts: true},                                       // an unknown element in HTML
+	tagLink:    {held: true, loads: loadsLink, kind: KindLink, unknown: holdHint, counts: true},
+	tagEmbed:   {held: true, loads: loadsEmbed, kind: KindEmbed, unknown: holdAlways, counts: true},
+	tagObject:  {held: true, loads: loadsObject, kind: KindObject, unknown: holdAlways, counts: true},
+	tagSource:  {held: true, loads: loadsSource, kind: KindSource, counts: true},
+	tagVideo:   {held: true, loads: loadsVideo, kind: KindSource, counts: true},
+	tagAudio:   {held: true, loads: loadsAudio, kind: KindSource, counts: true},
+	tagTrack:   {held: true, loads: loadsTrack, kind: KindSource, counts: true},
+	tagBase:    {held: true, loads: loadsBase, kind: KindLink, counts: true}, // a tracker's base would take every relative URL
+	// Held only in case they carry a rare attribute; huge ones are mostly
+	// harmless, so they do not count as overflows.
+	tagInput: {held: true, loads: loadsInput, kind: KindImg}, // type=image only
+	tagA:     {held: true, loads: loadsPing, kind: KindImg},  // a ping is a beacon sent on click; href stays
+	tagArea:  {held: true, loads: loadsPing, kind: KindImg},  //
+	tagDiv:   {held: true, kind: KindImg},                    // WP Rocket's lazy YouTube (data-src), and CSS
+	tagAny:   {kind: KindImg},                                // any element, for its CSS
 }
 
 // overflowTag gives up on a held start tag that reached MaxTag.
 func (r *Rewriter) overflowTag() {
 	t := &r.tok
-	switch t.elem {
-	case tagScript, tagIframe, tagImg, tagLink, tagEmbed, tagObject, tagSource,
-		tagVideo, tagAudio, tagTrack, tagBase, tagImage, tagFeImage:
-		// Not div, a, area or input: they are held only in case they carry
-		// a rare attribute, and huge ones are mostly harmless.
+	if elemRules[t.elem].counts {
 		r.page.Overflows++
 	}
 	t.holding, t.elem = false, tagOther
@@ -280,95 +100,60 @@ func (r *Rewriter) element(end int) {
 		r.overflowTag()
 		return
 	}
+	// What is not a row of the table: the tree's own business, and the
+	// elements with a body or a condition.
 	switch elem {
 	case tagHTML:
 		if a := r.first(akLang); a != nil {
 			r.page.Lang = string(r.unescape(tag[a.vs:a.ve]))
 		}
+		return
 	case tagFont:
 		if r.first(akColor) != nil || r.first(akFace) != nil || r.first(akSize) != nil {
 			t.popForeign()
 			r.htmlStartTag()
-			break
+			return
 		}
 		top := &t.open[len(t.open)-1]
 		t.opens, t.opening = true, openElem{hash: t.hash, ns: top.ns, id: tagFont}
+		return
 	case tagAnnotationXML:
 		if a := r.first(akEncoding); a != nil {
 			v := bytes.TrimSpace(r.unescape(tag[a.vs:a.ve]))
 			t.opening.ip = eqFold(v, "text/html") || eqFold(v, "application/xhtml+xml")
 		}
+		return
+	case tagStyle:
+		t.holding, t.inline, t.bodyStart = true, true, end
+		return
 	case tagScript:
 		r.script(tag, end)
-	case tagIframe:
-		r.media(tag, end, loadsIframe, KindIframe)
-	case tagImg:
-		r.media(tag, end, loadsImg, KindImg)
-	case tagImage:
-		// In HTML the parser turns <image> into <img>; in svg it loads its
-		// href (or the older xlink:href). Near svg or math both are read:
-		// a wrong guess of the namespace must not leave either live.
-		loads := uint32(loadsImg)
-		if len(t.open) > 0 {
-			loads |= loadsSVG
-		}
-		r.media(tag, end, loads, KindImg)
-	case tagFeImage: // an unknown element in HTML
-		if len(t.open) > 0 {
-			r.media(tag, end, loadsSVG, KindImg)
-		}
-	case tagLink:
-		r.media(tag, end, loadsLink, KindLink)
-	case tagEmbed:
-		r.media(tag, end, loadsEmbed, KindEmbed)
-	case tagObject:
-		r.media(tag, end, loadsObject, KindObject)
-	case tagSource:
-		r.media(tag, end, loadsSource, KindSource)
-	case tagVideo:
-		r.media(tag, end, loadsVideo, KindSource)
-	case tagAudio:
-		r.media(tag, end, loadsAudio, KindSource)
-	case tagTrack:
-		r.media(tag, end, loadsTrack, KindSource)
+		return
 	case tagInput:
 		// Only an image button loads its src: type is an enumerated
 		// attribute, matched without trimming.
-		if a := r.first(akType); a != nil && eqFold(r.unescape(tag[a.vs:a.ve]), "image") {
-			r.media(tag, end, loadsInput, KindImg)
+		if a := r.first(akType); a == nil || !eqFold(r.unescape(tag[a.vs:a.ve]), "image") {
+			return
 		}
-	case tagA, tagArea:
-		// A ping is a beacon sent on click, as a pixel is on load; the link
-		// itself (href) always stays.
-		r.media(tag, end, loadsPing, KindImg)
+	case tagFeImage:
+		if len(t.open) == 0 {
+			return
+		}
 	case tagBase:
-		// A tracker's base would send every relative URL of the page there.
-		r.media(tag, end, loadsBase, KindLink)
-		// Any other base re-targets what is inserted: see Page.Base.
+		// Any base re-targets what is inserted: see Page.Base.
 		r.page.Base = true
-	case tagDiv:
+	}
+	rule := &elemRules[elem]
+	loads := rule.loads | loadsCSS
+	if len(t.open) > 0 {
+		loads |= rule.foreign
+	}
+	if rocket {
 		// WP Rocket's lazy YouTube: its script finds the div by class and
 		// builds the thumbnail and the iframe from data-id and data-src.
-		// Renaming class hides the div from it.
-		loads, kind := uint32(loadsCSS), KindImg
-		if rocket {
-			loads |= 1 << akDataSrc
-		}
-		block, svc, pre, _ := r.classifyAttrs(tag, loads)
-		if pre {
-			r.prelude(t.tagStart)
-		}
-		if block&(1<<akDataSrc) != 0 {
-			block, kind = block|1<<akClass, KindIframe
-		}
-		if svc != nil {
-			r.neutralise(tag, end, svc, svc.Category, block, kind, 0)
-		}
-	case tagAny:
-		r.media(tag, end, 0, KindImg)
-	case tagStyle:
-		t.holding, t.inline, t.bodyStart = true, true, end
+		loads |= 1 << akDataSrc
 	}
+	r.media(tag, end, loads, rule, rocket)
 }
 
 // rocketYouTube is the class of WP Rocket's lazy YouTube placeholder.
@@ -436,7 +221,11 @@ func (r *Rewriter) script(tag []byte, end int) {
 	if t.opens && t.opening.ns == nsSVG {
 		urls = svgScriptURLs
 	}
-	block, svc, pre, known := r.classifyAttrs(tag, loads)
+	var unk uint32
+	if r.o.Unknown != nil {
+		unk = loads
+	}
+	block, svc, pre, known, held := r.classifyAttrs(tag, loads, unk)
 	if pre {
 		r.prelude(r.tok.tagStart)
 	}
@@ -452,6 +241,11 @@ func (r *Rewriter) script(tag []byte, end int) {
 			}
 		}
 	}
+	if held != 0 {
+		r.reportHeld(tag, held)
+		r.neutralise(tag, end, Unclassified, 0, held|1<<akType, KindScript, asScript)
+		return
+	}
 	if r.first(akSrc) != nil || t.next != stScript {
 		return // a src script ignores its body; an svg script's body is markup
 	}
@@ -465,25 +259,39 @@ func (r *Rewriter) script(tag []byte, end int) {
 }
 
 // media handles the start tag of an element that loads through attributes.
-func (r *Rewriter) media(tag []byte, end int, loads uint32, kind Kind) {
-	block, svc, pre, _ := r.classifyAttrs(tag, loads|loadsCSS)
+func (r *Rewriter) media(tag []byte, end int, loads uint32, rule *elemRule, rocket bool) {
+	var unk uint32
+	if r.o.Unknown != nil && rule.unknown != holdNever {
+		unk = loads
+	}
+	block, svc, pre, _, held := r.classifyAttrs(tag, loads, unk)
 	if pre {
 		r.prelude(r.tok.tagStart)
 	}
-	if svc != nil {
-		var how uint8
-		if kind == KindIframe {
-			how = withPlaceholder
+	if svc == nil {
+		// The condition of the rule (a beacon, a hint) is read only for
+		// the few elements that name an unknown third party.
+		if held != 0 && r.holdsUnknown(tag, rule.unknown) {
+			r.reportHeld(tag, held)
+			r.neutralise(tag, end, Unclassified, 0, held, rule.kind, rule.how)
 		}
-		r.neutralise(tag, end, svc, svc.Category, block, kind, how)
+		return
 	}
+	kind := rule.kind
+	if rocket && block&(1<<akDataSrc) != 0 {
+		// Renaming class hides the div from WP Rocket's script.
+		block, kind = block|1<<akClass, KindIframe
+	}
+	r.neutralise(tag, end, svc, svc.Category, block, kind, rule.how)
 }
 
 // classifyAttrs classifies the loading attributes of a tag (the first of each
 // name). It returns the keys to rename and the service that blocks the
 // element (nil: nothing to block), whether the prelude goes before it, and
-// whether any attribute named a known service at all, granted or not.
-func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocker *catalog.Service, pre, known bool) {
+// whether any attribute named a known service at all, granted or not. Of the
+// attributes in unk that are plain URLs, those no rule names whose host
+// Options.Unknown holds are in held.
+func (r *Rewriter) classifyAttrs(tag []byte, loads, unk uint32) (block uint32, blocker *catalog.Service, pre, known bool, held uint32) {
 	var seen uint32
 	for i := range r.attrs {
 		a := &r.attrs[i]
@@ -506,7 +314,13 @@ func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocke
 		case a.key == akStyle:
 			s = r.matchCSS(tag[a.vs:a.ve])
 		default:
-			s = r.matchURL(tag[a.vs:a.ve])
+			u := r.unescape(tag[a.vs:a.ve])
+			if len(u) > 0 {
+				s = r.classifyURL(u)
+				if s == nil && unk&bit != 0 && r.unknownURL(u) {
+					held |= bit
+				}
+			}
 		}
 		if s == nil {
 			continue
@@ -524,7 +338,7 @@ func (r *Rewriter) classifyAttrs(tag []byte, loads uint32) (block uint32, blocke
 	if blocker == nil {
 		block = 0
 	}
-	return block, blocker, pre, known
+	return block, blocker, pre, known, held
 }
 
 // decideInline classifies a held inline script whose body ends at bodyEnd
@@ -534,10 +348,23 @@ func (r *Rewriter) decideInline(bodyEnd int, overflow bool) {
 	t.holding, t.inline = false, false
 	svc := r.o.Classifier.MatchInline(r.contiguous(t.bodyStart, bodyEnd))
 	if svc == nil {
-		if overflow {
-			r.page.Overflows++
+		// No vendor's marker: the URLs it names in string literals, when
+		// third parties no rule names are held (unknown_hosts allow keeps
+		// the markers alone).
+		var held bool
+		if r.o.Unknown != nil {
+			svc, held = r.inlineURLs(r.contiguous(t.bodyStart, bodyEnd))
 		}
-		return
+		if svc == nil {
+			if held {
+				tag := r.contiguous(t.tagStart, t.bodyStart)
+				r.attrs, _ = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0])
+				r.neutralise(tag, t.bodyStart, Unclassified, 0, 1<<akType, KindInline, asScript)
+			} else if overflow {
+				r.page.Overflows++
+			}
+			return
+		}
 	}
 	r.foundInline(svc)
 	if r.wantPrelude(svc) {
@@ -567,73 +394,6 @@ func (r *Rewriter) decideInline(bodyEnd int, overflow bool) {
 	r.neutralise(tag, t.bodyStart, svc, cat, 1<<akType, KindInline, asScript)
 }
 
-// dataPrefix, written before a URL in CSS, turns it into a data: URL that
-// loads nothing from the network.
-const dataPrefix = "data:,"
-
-// decideStyle classifies a held <style> element whose body ends at bodyEnd
-// (the '<' of </style>, or where the body reached MaxInline). Each URL it
-// loads (cssLoads) from a service not granted gets dataPrefix in front, and
-// the start tag gets the consent attributes: the rest of the style sheet
-// still applies. A sheet with CSS escapes, which could hide a URL, or one
-// longer than MaxInline, of which only the start was read, is switched off
-// whole instead (type="text/plain"). Either way it loads from the next page
-// on once the visitor consents.
-func (r *Rewriter) decideStyle(bodyEnd int, overflow bool) {
-	t := &r.tok
-	t.holding, t.inline = false, false
-	all := r.contiguous(t.tagStart, bodyEnd)
-	tag, body := all[:t.bodyStart-t.tagStart], all[t.bodyStart-t.tagStart:]
-	var blocker *catalog.Service
-	whole := bytes.IndexByte(body, '\\') >= 0
-	if whole {
-		if s := r.matchCSS(body); s != nil {
-			r.found(s)
-			if !r.o.Granted.Has(s.Category) {
-				blocker = s
-			}
-		}
-	} else {
-		r.cssAt = cssLoads(r.cssAt[:0], body)
-		for k := 0; k < len(r.cssAt); k += 2 {
-			s := r.classifyURL(body[r.cssAt[k]:r.cssAt[k+1]])
-			if s != nil {
-				r.found(s)
-			}
-			if s == nil || r.o.Granted.Has(s.Category) {
-				r.cssAt[k] = -1 // stays as it is
-			} else if blocker == nil {
-				blocker = s
-			}
-		}
-	}
-	if blocker == nil {
-		if overflow {
-			r.page.Overflows++
-		}
-		return
-	}
-	r.attrs, _ = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0])
-	if whole || overflow { // past the cap, the rest of the sheet was not read
-		if overflow {
-			r.page.Overflows++
-		}
-		r.neutralise(tag, t.bodyStart, blocker, blocker.Category, 1<<akType, KindLink, asScript)
-		return
-	}
-	r.neutralise(tag, t.bodyStart, blocker, blocker.Category, 0, KindLink, 0)
-	from := 0
-	for k := 0; k < len(r.cssAt); k += 2 {
-		if b := r.cssAt[k]; b >= 0 {
-			r.write(body[from:b])
-			r.write([]byte(dataPrefix))
-			from = b
-		}
-	}
-	r.write(body[from:])
-	r.advance(bodyEnd)
-}
-
 // inlineCategorizer is implemented by *catalog.Catalog: the categories of
 // every service whose marker occurs in a script.
 type inlineCategorizer interface {
@@ -657,7 +417,12 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat polic
 		out = append(out, ` type="text/plain"`...)
 	}
 	out = append(out, ` data-consent-category="`...)
-	out = appendEscaped(out, cat.String())
+	if s == Unclassified {
+		out = append(out, s.CategoryName...)
+		how &^= withPlaceholder // a placeholder names a service
+	} else {
+		out = appendEscaped(out, cat.String())
+	}
 	out = append(out, `" data-consent-service="`...)
 	out = appendEscaped(out, s.ID)
 	out = append(out, '"')
@@ -686,10 +451,19 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat polic
 	out = append(out, tag[pos:]...)
 	r.out = out
 	r.emitTo(t.tagStart)
+	if !r.stubbed && !t.noscript && t.template == 0 && len(t.open) == 0 {
+		r.stubbed = true
+		r.write(r.o.Stubs)
+	}
 	r.write(out)
 	r.advance(end)
 	r.page.Blocked++
 	r.page.BlockedByKind[kind]++
+	if s == Unclassified {
+		r.page.Unclassified++
+		r.page.UnclassifiedByKind[kind]++
+		return
+	}
 	r.page.BlockedBy[CategoryIndex(cat)][kind]++
 }
 

@@ -3,6 +3,7 @@ package htmlrewrite
 import (
 	"bytes"
 	"html"
+	"strings"
 	"testing"
 )
 
@@ -33,6 +34,7 @@ func FuzzRewrite(f *testing.F) {
 	for _, s := range tricky {
 		f.Add([]byte(s), uint64(12))
 	}
+	f.Add([]byte(`<link rel=preconnect href="https://t.test"><script src="https://t.test/a.js"></script><script>var s=document.createElement("script");s.src=(c?"https://s":"http://p")+".t.test/a.js"</script><img src="https://t.test/p.gif" width=1 height=1><noscript><img src="//t.test/n.gif"></noscript><iframe src="https://t.test/w"></iframe><script src="https://static.example.com/a.js"></script>`), uint64(5))
 	f.Fuzz(func(t *testing.T, in []byte, seed uint64) {
 		// A classifier that matches nothing leaves every byte.
 		for _, o := range []*Options{{Classifier: nothing{}}, {}} {
@@ -49,6 +51,21 @@ func FuzzRewrite(f *testing.F) {
 		want, _ := rewrite(t, string(in), splitOptions())
 		if got := rewriteChunks(in, splitOptions(), seed); string(got) != want {
 			t.Fatalf("chunked output differs:\n%q\n%q\n%q", in, got, want)
+		}
+		// Holding unknown third parties too: still only neutralising edits
+		// (and the stubs), and chunked equals unchunked.
+		var asked []string
+		hold := func() *Options {
+			o := holdOptions(&asked)
+			o.MaxTag, o.MaxInline, o.Stubs = 200, 300, []byte("<script>stubs()</script>")
+			return o
+		}
+		whole, _ = rewrite(t, string(in), hold())
+		if u := strings.Replace(unneutralise(whole), "<script>stubs()</script>", "", 1); u != string(in) && !bytes.Contains(in, []byte("data-consent-")) && !bytes.Contains(in, []byte("stubs()")) {
+			t.Fatalf("holding edits beyond neutralising:\n%q\n%q", in, whole)
+		}
+		if got := rewriteChunks(in, hold(), seed); string(got) != whole {
+			t.Fatalf("chunked output differs when holding:\n%q\n%q\n%q", in, got, whole)
 		}
 	})
 }

@@ -44,10 +44,12 @@ const (
 	tagBase
 	tagImage   // an svg image; in HTML the parser makes it an img
 	tagFeImage // svg only: a filter that loads an image
+	tagFrame   // in a frameset
 	tagInput   // the elements from tagNoted on load only through ping or src
 	tagA
 	tagArea
 	tagAny // any other element, held in case its style (or background) loads
+	numTags
 )
 
 // tagNoted is the first element held only in case it has a ping or src
@@ -130,7 +132,9 @@ func lookupTag(name []byte) tagID {
 		"nobr", "ol", "pre", "ruby", "s", "small", "span", "strong", "strike",
 		"sub", "sup", "table", "tt", "u", "ul", "var":
 		return tagBreakout
-	case "col", "wbr", "param", "keygen", "frame", "basefont", "bgsound":
+	case "frame":
+		return tagFrame
+	case "col", "wbr", "param", "keygen", "basefont", "bgsound":
 		return tagVoid
 	case "a":
 		return tagA
@@ -152,27 +156,6 @@ func lookupTag(name []byte) tagID {
 		return tagFeImage
 	}
 	return tagOther
-}
-
-// breaksOutOfForeign reports whether a start tag ends svg/math content;
-// <font> does so only with color, face or size (checked on its attributes).
-func breaksOutOfForeign(id tagID) bool {
-	switch id {
-	case tagBreakout, tagBreakoutVoid, tagDiv, tagP, tagBr, tagBody, tagImg, tagEmbed:
-		return true
-	}
-	return false
-}
-
-// neverOpen reports whether an HTML element never stays on the stack of open
-// elements: void elements, and raw text elements whose end the tokenizer finds.
-func neverOpen(id tagID) bool {
-	switch id {
-	case tagImg, tagImage, tagEmbed, tagLink, tagSource, tagBr, tagBreakoutVoid, tagVoid, tagTrack, tagInput, tagArea, tagBase,
-		tagScript, tagIframe, tagStyle, tagXmp, tagNoembed, tagNoframes, tagTitle, tagTextarea, tagPlaintext:
-		return true
-	}
-	return false
 }
 
 // Attribute keys the rewriter reads. Bits of a uint32 mask.
@@ -202,6 +185,10 @@ const (
 	akXlinkHref
 	akStyle
 	akBackground
+	akWidth // width, height, hidden: whether an image is a beacon
+	akHeight
+	akHidden
+	akRel // whether a link is a resource hint or preload
 )
 
 // lookupAttr maps an attribute name (any case) to its key.
@@ -262,6 +249,14 @@ func lookupAttr(name []byte) uint8 {
 		return akStyle
 	case "background":
 		return akBackground
+	case "width":
+		return akWidth
+	case "height":
+		return akHeight
+	case "hidden":
+		return akHidden
+	case "rel":
+		return akRel
 	}
 	return akOther
 }
@@ -274,6 +269,7 @@ const (
 	loadsSource = loadsImg
 	loadsLink   = 1<<akHref | 1<<akImagesrcset
 	loadsEmbed  = 1 << akSrc
+	loadsFrame  = 1 << akSrc
 	loadsObject = 1 << akData
 	loadsVideo  = 1<<akSrc | 1<<akDataSrc | 1<<akPoster | 1<<akDataPoster
 	loadsAudio  = 1<<akSrc | 1<<akDataSrc

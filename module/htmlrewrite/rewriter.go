@@ -79,11 +79,32 @@ type Options struct {
 	// inserted right after that start tag: the hook by which a site's own
 	// privacy page embeds the cookie declaration.
 	Declaration func(p *Page) []byte
+	// Stubs is inserted once, right before the first element the rewriter
+	// neutralises outside <noscript>, <template> and svg or math: the inert
+	// stand-ins for blocked trackers' globals that keep the page's own later
+	// calls from throwing. A page with nothing to neutralise stays as it
+	// was. nil inserts nothing.
+	Stubs []byte
 	// UnknownScript, if set, is called with the URL (entity-decoded) of each
 	// external script the Classifier matched to no service, so that the
 	// caller can notice third-party scripts its catalog does not know. The
 	// bytes are valid only during the call.
 	UnknownScript func(p *Page, src []byte)
+	// Unknown, when set, holds third parties that no rule names
+	// (unknown_hosts hold). It is asked about each absolute or
+	// protocol-relative URL (entity-decoded; valid only during the call) that
+	// the Classifier matched to no service, where the element table holds
+	// unknowns (an external script, iframe, frame, embed or object, a
+	// resource hint or preload, a beacon-like image), and about the URLs an
+	// inline script that loads something names (inlineURLs, as
+	// "https://host/path"). hold means the URL's host is a third party to
+	// hold; own means the host is the site's own, so later URLs with the same
+	// "scheme://host/" skip the question; neither means allowed. It only
+	// decides: an element may still pass (an image that is no beacon).
+	Unknown func(p *Page, u []byte) (hold, own bool)
+	// Held, if set, gets the URL (as Unknown got it) that made the rewriter
+	// hold an element or inline script as Unclassified, once per element.
+	Held func(p *Page, u []byte)
 	// MaxTag is the largest start tag held for parsing. Default 16 KiB.
 	MaxTag int
 	// MaxInline is the largest inline script body held before deciding. A
@@ -133,6 +154,11 @@ type Page struct {
 	Found     []*catalog.Service // services seen, blocked or granted, deduplicated, first-seen order
 	Blocked   int                // elements neutralised
 	Overflows int                // elements that passed unchanged because they exceeded a cap
+	// Unclassified counts the elements held as Unclassified (also in
+	// Blocked and BlockedByKind, not in BlockedBy), and UnclassifiedByKind
+	// per kind.
+	Unclassified       int
+	UnclassifiedByKind [NumKinds]int
 	// BlockedByKind counts neutralised elements per kind (index with a Kind).
 	BlockedByKind [NumKinds]int
 	// BlockedBy counts neutralised elements per category (index with
@@ -174,6 +200,11 @@ func CategoryIndex(c policy.Category) int {
 	return 0
 }
 
+// Unclassified stands for a third party no rule names, held until the
+// visitor grants every offered category (Options.Unknown). Its elements carry
+// data-consent-category="unclassified" (DESIGN §6). It is never in Page.Found.
+var Unclassified = &catalog.Service{ID: "unclassified", Name: "Unclassified", CategoryName: "unclassified"}
+
 // ErrClosed is returned by Write after Close.
 var ErrClosed = errors.New("htmlrewrite: write after close")
 
@@ -188,6 +219,7 @@ type Rewriter struct {
 	depth    uint8 // srcdoc documents this one is inside
 	injected bool  // banner written (or not wanted)
 	preluded bool  // prelude written (or not wanted)
+	stubbed  bool  // Stubs written (or not wanted)
 	sawHTML  bool
 
 	// Stream positions are absolute byte offsets in the response body.
@@ -209,8 +241,11 @@ type Rewriter struct {
 	cssAt    []int  // the URLs found in it (cssLoads)
 	cssAtBuf [16]int
 
-	memo   catalog.URLMemo // the site's own URLs skip the host lookup
-	memoer urlMemoer       // the Classifier, when it can use memo
+	memo    catalog.URLMemo    // the site's own URLs skip the host lookup
+	ownPre  [ownPrefixLen]byte // "scheme://host/" of the last URL Unknown called the site's own
+	ownN    int
+	heldURL []byte    // the URL that holds an inline script, reported to Options.Held
+	memoer  urlMemoer // the Classifier, when it can use memo
 
 	// Backing arrays for the common case, so that a fresh Rewriter allocates
 	// once.
@@ -273,6 +308,7 @@ func (r *Rewriter) Reset(w io.Writer, o *Options) {
 	}
 	r.injected = r.o.Banner == nil
 	r.preluded = len(r.o.Prelude) == 0 || r.o.PreludeFor == nil
+	r.stubbed = len(r.o.Stubs) == 0
 }
 
 // maxRetained keeps a pooled Rewriter from pinning a hold buffer grown by an

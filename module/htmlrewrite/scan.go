@@ -84,27 +84,6 @@ const (
 	ssDblEnd
 )
 
-// Namespaces of the simulated stack of open elements.
-const (
-	nsHTML uint8 = iota + 1
-	nsSVG
-	nsMath
-)
-
-// maxOpen bounds the stack of open elements kept inside foreign content;
-// deeper elements are not tracked.
-const maxOpen = 128
-
-// openElem is an element on the simulated stack of open elements. The stack
-// is kept only inside svg and math, where closing is explicit: the HTML root
-// context below it is not tracked.
-type openElem struct {
-	hash uint32 // of the lower-cased tag name
-	ns   uint8
-	ip   bool // an integration point: start tags and text inside are HTML
-	id   tagID
-}
-
 type tokenizer struct {
 	st  state
 	sub uint8
@@ -160,60 +139,6 @@ func (t *tokenizer) keepFrom() int {
 		}
 	}
 	return -1
-}
-
-// foreign reports whether the adjusted current node is an svg or math element.
-func (t *tokenizer) foreign() bool {
-	return len(t.open) > 0 && t.open[len(t.open)-1].ns != nsHTML
-}
-
-func (t *tokenizer) push(e openElem) {
-	if len(t.open) == maxOpen {
-		return
-	}
-	t.open = append(t.open, e)
-	t.buckets[e.hash&63]++
-	if e.ip {
-		t.ips++
-	}
-}
-
-// mayBeOpen reports whether an element with the current tag name may be open.
-func (t *tokenizer) mayBeOpen() bool { return t.buckets[t.hash&63] != 0 }
-
-// popTo pops the elements from index i up.
-func (t *tokenizer) popTo(i int) {
-	for _, e := range t.open[i:] {
-		t.buckets[e.hash&63]--
-		if e.ip {
-			t.ips--
-		}
-	}
-	t.open = t.open[:i]
-}
-
-// popForeign pops foreign elements up to the nearest HTML element or
-// integration point, as a breakout tag does (§13.2.6.5).
-func (t *tokenizer) popForeign() {
-	i := len(t.open)
-	for i > 0 && t.open[i-1].ns != nsHTML && !t.open[i-1].ip {
-		i--
-	}
-	t.popTo(i)
-}
-
-// nameHash hashes the lower-cased tag name (its first maxNameLen bytes and
-// its length).
-func (t *tokenizer) nameHash() uint32 {
-	return hashName(t.name[:min(t.nameLen, maxNameLen)], t.nameLen)
-}
-
-func hashName(name []byte, n int) uint32 {
-	h := uint32(2166136261)
-	for _, c := range name {
-		h = (h ^ uint32(c)) * 16777619
-	}
-	return (h ^ uint32(n)) * 16777619
 }
 
 // match feeds one letter of an end tag name compared with want.

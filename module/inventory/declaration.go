@@ -311,10 +311,23 @@ func RenderDeclaration(site Site, cat *catalog.Catalog, o DeclarationOptions) []
 		}
 		d.section(w, lang, c.String(), h2, rows)
 	}
-	if len(d.unclassified) > 0 {
+	if len(d.unclassified) > 0 || len(d.unknownHosts) > 0 {
 		d.section(w, lang, "unclassified", h2, d.unclassified)
 	}
 	runTimeHTML(w, site, cat, h2)
+	if len(d.unknownHosts) > 0 {
+		// Third parties no list classifies (held until every category is
+		// granted under unknown_hosts hold), by host, in the same section.
+		desc, _ := text(lang, "unclassified_hosts")
+		w.TagText("p", "", desc)
+		w.Raw(`<ul class="cd-hosts">`)
+		for _, hh := range d.unknownHosts {
+			w.Raw(`<li>`)
+			w.TagText("code", "", hh.Host)
+			w.Raw(`</li>`)
+		}
+		w.Raw(`</ul>`)
+	}
 	w.Raw(`</section>`)
 	if !embed {
 		if asciihtml.SafeURL(policyURL) {

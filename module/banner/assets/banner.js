@@ -4,8 +4,9 @@
    [data-consent-action=settings] link, and a blocked embed can be shown once. */
 (d => {
   var root = d.querySelector('[data-consent-banner]'), form = root && root.querySelector('form');
-  if (!form || !window.fetch || !window.URLSearchParams || !d.body.prepend) return;
-  var $ = (s, el) => [].slice.call((el || d).querySelectorAll(s)),
+  // Browsers with fetch and prepend have URLSearchParams too.
+  if (!form || !window.fetch || !d.body.prepend) return;
+  var $ = (s, el) => [...(el || d).querySelectorAll(s)],
     one = s => root.querySelector(s),
     act = a => form.querySelector('[data-consent-action=' + a + ']'),
     bar = one('.cb-bar'), re = one('.cb-re'), x = one('.cb-x'), l1 = one('.cb-l1'), l2 = one('.cb-l2'), status = one('[role=status]'),
@@ -16,7 +17,7 @@
   // server rendered, that is the choice in the consent cookie.
   function granted(saved) {
     var s = {};
-    boxes.forEach(b => { if (saved ? b.defaultChecked : b.checked) s[b.value] = 1 });
+    boxes.forEach(b => (saved ? b.defaultChecked : b.checked) && (s[b.value] = 1));
     return s;
   }
 
@@ -29,7 +30,7 @@
   function close() {
     var back = bar.contains(d.activeElement);
     if (!decided) return layer(0), back && act('settings').focus();
-    bar.hidden = true; re.hidden = false;
+    bar.hidden = !0; re.hidden = !1;
     if (back) re.focus();
   }
 
@@ -41,7 +42,7 @@
     var t = e.target.closest && e.target.closest('[data-consent-action=settings]');
     if (t && !(e.ctrlKey || e.metaKey || e.shiftKey || e.button)) {
       // The reopen control would sit on top of the open layer's buttons.
-      e.preventDefault(); bar.hidden = false; if (re) re.hidden = true; layer(1); l2.querySelector('h2').focus();
+      e.preventDefault(); bar.hidden = !1; if (re) re.hidden = !0; layer(1); l2.querySelector('h2').focus();
     } else if (x.contains(e.target)) close();
   });
   root.addEventListener('keydown', e => { if (e.key == 'Escape' && !l2.hidden) close() });
@@ -61,7 +62,7 @@
   function send(f, a, ok) {
     var body = new URLSearchParams(new FormData(f));
     body.set('action', a);
-    fetch(f.getAttribute('action'), { method: 'POST', body: body, headers: { Accept: 'application/json' } })
+    fetch(f.getAttribute('action'), { method: 'POST', body, headers: { Accept: 'application/json' } })
       .then(r => { if (!r.ok) throw r; ok() })
       .catch(() => {
         var i = d.createElement('input');
@@ -77,6 +78,8 @@
     for (k in had) if (!now[k]) return location.reload();
     had = now;
     update(now);
+    // Third parties no list classifies run once every category is granted.
+    if (boxes.every(b => b.checked)) now.unclassified = 1;
     $('[data-consent-category]').forEach(el => {
       if (now[el.getAttribute('data-consent-category')] && !root.contains(el)) start(el);
     });
@@ -119,13 +122,13 @@
     queue = queue.then(() => new Promise(next => {
       var s = d.createElement('script'), type = take(el, 'type'),
         src = take(el, 'src') || take(el, 'rocket-src') || take(el, 'data-src');
-      [].forEach.call(el.attributes, a => { if (a.name != 'type' && a.name != 'src') s.setAttribute(a.name, a.value) });
+      [...el.attributes].forEach(a => { if (a.name != 'type' && a.name != 'src') s.setAttribute(a.name, a.value) });
       // Optimiser types (WP Rocket, LiteSpeed, Rocket Loader) stand for plain JS.
       if (type && !/^(rocketlazyloadscript|litespeed\/javascript|.*-text\/javascript)$/i.test(type)) s.type = type;
       s.nonce = el.nonce;
       if (src) {
         s.src = src;
-        if (!el.hasAttribute('async') && !el.hasAttribute('defer')) { s.async = false; s.onload = s.onerror = next; next = 0 }
+        if (!el.hasAttribute('async') && !el.hasAttribute('defer')) { s.async = !1; s.onload = s.onerror = next; next = 0 }
       } else s.text = el.text;
       el.replaceWith(s);
       if (next) next();
@@ -137,13 +140,13 @@
   function wire(f) {
     var w = f.contentDocument, once = w && w.querySelector('[data-consent-embed=once]'), pf = w && w.querySelector('form');
     if (!once || !once.hidden) return;
-    once.hidden = false;
+    once.hidden = !1;
     once.onclick = () => start(f);
     pf.addEventListener('submit', e => {
       e.preventDefault();
       var want = new FormData(pf).getAll('category');
       send(pf, 'save', () => {
-        boxes.forEach(b => { b.checked = b.defaultChecked = want.indexOf(b.value) >= 0 });
+        boxes.forEach(b => { b.checked = b.defaultChecked = want.includes(b.value) });
         saved();
       });
     });
