@@ -32,7 +32,7 @@ func provisionedWith(t testing.TB, h *Handler) *Handler {
 	}
 	t.Cleanup(func() { _ = h.Cleanup() })
 	// As if provisioned in a server whose site addresses name these hosts
-	// (serverSiteHosts reads them from the server in Caddy).
+	// (serverSites reads them from the server in Caddy).
 	h.sites = siteLabels{exact: map[string]bool{"www.shop.example": true, "big.example": true, "a.example": true}}
 	return h
 }
@@ -65,9 +65,12 @@ func sources(p string) map[string]bool {
 }
 
 func TestPolicyHeader(t *testing.T) {
+	// Learned hosts enter the policy under unknown_hosts allow; under hold
+	// (TestPolicyHeaderHoldsLearned) the rewriter holds them instead.
 	h := provisionedWith(t, &Handler{
-		Allow:      []string{"maps.example.net", "cdn.partner.example/js/*"},
-		FirstParty: []string{"nordlys-cdn.example"},
+		Allow:        []string{"maps.example.net", "cdn.partner.example/js/*"},
+		FirstParty:   []string{"nordlys-cdn.example"},
+		UnknownHosts: "allow",
 	})
 	cat := catalog.Default()
 	necessary := policy.SetOf(policy.Necessary)
@@ -145,7 +148,7 @@ func TestPolicyHeader(t *testing.T) {
 // hosts gets at most maxLearnedHosts of them, the header stays within 4 KB,
 // and the log says so once.
 func TestPolicyHeaderCap(t *testing.T) {
-	h := provisionedWith(t, &Handler{})
+	h := provisionedWith(t, &Handler{UnknownHosts: "allow"})
 	core, logs := observer.New(zap.WarnLevel)
 	h.logger = zap.New(core)
 	var hosts []string
@@ -178,7 +181,7 @@ func TestPolicyHeaderCap(t *testing.T) {
 // TestPolicyHeaderCache: a cached policy costs no rebuilding, and new markup
 // (not reports) makes a new one.
 func TestPolicyHeaderCache(t *testing.T) {
-	h := provisionedWith(t, &Handler{})
+	h := provisionedWith(t, &Handler{UnknownHosts: "allow"})
 	_, p1 := policyFor(h, "a.example", policy.SetOf(policy.Necessary))
 	_, p2 := policyFor(h, "a.example", policy.SetOf(policy.Necessary))
 	if p1 != p2 {
@@ -291,5 +294,17 @@ func TestPolicyHeaderCatchAll(t *testing.T) {
 	}
 	if n := h.csp.n.Load(); n != 1 {
 		t.Errorf("%d policies built, want 1", n)
+	}
+}
+
+// Under unknown_hosts hold (the default) the rewriter holds unknown third
+// parties until every category is granted, so the policy never lists a host
+// learned from markup: the browser refuses what the markup did not show.
+func TestPolicyHeaderHoldsLearned(t *testing.T) {
+	h := provisionedWith(t, &Handler{})
+	h.inv.ObservePage("www.shop.example", nil, []string{"cdn.theme-vendor.example"}, time.Now())
+	name, p := policyFor(h, "www.shop.example", policy.SetOf(policy.Necessary))
+	if name == "" || strings.Contains(p, "theme-vendor") {
+		t.Fatalf("policy under hold: %q", p)
 	}
 }
