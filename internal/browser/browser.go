@@ -302,7 +302,11 @@ func (b *Browser) onEvent(ev any) {
 		b.requests = append(b.requests, loggedRequest{url: ev.Request.URL, loader: ev.LoaderID})
 		// blob: and data: loads never leave the page, and Chromium does not
 		// always report their end; only network requests keep it busy.
-		if strings.HasPrefix(ev.Request.URL, "http:") || strings.HasPrefix(ev.Request.URL, "https:") {
+		// So do the browser's own CSP violation reports, which Chromium
+		// sends in the background whenever it gets to them (under load,
+		// long after the page went quiet): they are not the page loading.
+		if (strings.HasPrefix(ev.Request.URL, "http:") || strings.HasPrefix(ev.Request.URL, "https:")) &&
+			ev.Type != network.ResourceTypeCSPViolationReport {
 			b.pending[ev.RequestID] = pendingRequest{url: ev.Request.URL, loader: ev.LoaderID}
 		}
 		b.lastNet = time.Now()
