@@ -305,8 +305,10 @@ func (b *Browser) onEvent(ev any) {
 		// So do the browser's own CSP violation reports, which Chromium
 		// sends in the background whenever it gets to them (under load,
 		// long after the page went quiet): they are not the page loading.
+		// (report-uri posts come without a type, so the module's endpoint
+		// is recognised by its path too.)
 		if (strings.HasPrefix(ev.Request.URL, "http:") || strings.HasPrefix(ev.Request.URL, "https:")) &&
-			ev.Type != network.ResourceTypeCSPViolationReport {
+			ev.Type != network.ResourceTypeCSPViolationReport && !strings.Contains(ev.Request.URL, "/csp-report") {
 			b.pending[ev.RequestID] = pendingRequest{url: ev.Request.URL, loader: ev.LoaderID}
 		}
 		b.lastNet = time.Now()
