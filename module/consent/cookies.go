@@ -3,6 +3,7 @@ package consent
 import (
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
@@ -128,6 +129,9 @@ func (h *Handler) drift(news []inventory.Drift) {
 }
 
 func hostOnly(hostport string) string {
+	if !strings.Contains(hostport, ":") {
+		return hostport // the usual Host header: no error to allocate
+	}
 	if h, _, err := net.SplitHostPort(hostport); err == nil {
 		return h
 	}
