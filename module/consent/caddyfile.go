@@ -56,6 +56,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		google_consent_mode on|off
 //		upstream_ip_truncate [<ipv4_bits> [<ipv6_bits>]]
 //		records         on|off
+//		declaration     learn|pin
 //		csp             report|enforce|off
 //		unknown_hosts   hold|allow
 //		first_party     <domain>...
@@ -297,6 +298,13 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return err
 			}
 			h.Records = &b
+		case "declaration":
+			if err := oneArg(d, &h.Declaration); err != nil {
+				return err
+			}
+			if h.Declaration != "learn" && h.Declaration != "pin" {
+				return d.Errf("declaration %q: want learn or pin", h.Declaration)
+			}
 		case "csp":
 			if err := oneArg(d, &h.CSP); err != nil {
 				return err
@@ -346,7 +354,7 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 var singleValue = map[string]bool{
 	"policy_version": true, "max_age": true, "policy_url": true, "gpc": true, "dnt": true,
 	"secret": true, "cookie_name": true, "path": true, "unknown_cookies": true,
-	"google_consent_mode": true, "upstream_ip_truncate": true, "records": true,
+	"google_consent_mode": true, "upstream_ip_truncate": true, "records": true, "declaration": true,
 }
 
 var envPlaceholder = regexp.MustCompile(`\{env\.([^{}]+)\}`)

@@ -144,6 +144,14 @@ type Handler struct {
 	// as the site's own.
 	FirstParty []string `json:"first_party,omitempty"`
 
+	// Declaration is "learn" (default): the cookie declaration and the auto
+	// policy version grow with what the site is seen to set and load; or
+	// "pin": they hold only what storage already has (another instance's, or
+	// an earlier run's), and what the site starts using is logged as drift
+	// instead of declared, so that nothing a visitor can make a page show
+	// ever changes them.
+	Declaration string `json:"declaration,omitempty"`
+
 	// CSP adds the module's own Content-Security-Policy to rewritten pages,
 	// allowing what this visitor may load: "report" sends it as
 	// Content-Security-Policy-Report-Only and records what the browser
@@ -165,13 +173,16 @@ type Handler struct {
 	cssURL      string      // hashed banner asset URLs
 	jsURL       string
 	metrics     *metrics
-	rendered    *renderCache         // banners and placeholders already rendered
-	csp         *contentPolicy       // nil when csp is off
-	cspIntake   *reportIntake        // CSP report budget and counters
-	inv         *inventory.Inventory // what the upstream really sets and loads
-	firstParty  []string             // FirstParty, normalised (parseFirstParty)
-	stopInv     context.CancelFunc
-	invDone     chan struct{}
+	rendered    *renderCache   // banners and placeholders already rendered
+	csp         *contentPolicy // nil when csp is off
+	cspIntake   *reportIntake  // CSP report budget and counters
+	inv         *inventory.Inventory
+	// observed receives what pages show: inv, or under declaration pin a
+	// memory-only inventory that only feeds the drift log.
+	observed   *inventory.Inventory // what the upstream really sets and loads
+	firstParty []string             // FirstParty, normalised (parseFirstParty)
+	stopInv    context.CancelFunc
+	invDone    chan struct{}
 }
 
 // CookieRule classifies cookies whose name matches Name (exact, or a glob with *).
@@ -334,6 +345,10 @@ func (h *Handler) startInventory(ctx caddy.Context) error {
 	}
 	h.sites = serverSites(ctx)
 	h.inv = inventory.New(h.catalog, inventory.Options{OnError: report.failure, OnRecover: report.recovered, Keep: h.sites.known})
+	h.observed = h.inv
+	if h.Declaration == "pin" {
+		h.observed = inventory.New(h.catalog, inventory.Options{})
+	}
 	st := storage(ctx)
 	if st == nil {
 		return nil
@@ -429,6 +444,9 @@ func (h *Handler) Validate() error {
 	}
 	if h.UnknownCookies != "allow" && h.UnknownCookies != "block" {
 		return fmt.Errorf("unknown_cookies %q: want allow or block", h.UnknownCookies)
+	}
+	if h.Declaration != "" && h.Declaration != "learn" && h.Declaration != "pin" {
+		return fmt.Errorf("declaration %q: want learn or pin", h.Declaration)
 	}
 	if h.UnknownHosts != "hold" && h.UnknownHosts != "allow" {
 		return fmt.Errorf("unknown_hosts %q: want hold or allow", h.UnknownHosts)

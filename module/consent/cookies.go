@@ -35,7 +35,7 @@ func (h *Handler) filterResponseCookies(hdr http.Header, ex *exchange) {
 	if len(hdr["Set-Cookie"]) > 0 {
 		// The inventory sees the upstream's own lines: after filtering, a visitor
 		// who rejected would hide every cookie from the declaration.
-		h.drift(h.inv.ObserveSetCookie(h.sites.inventoryKey(ex.r.Host), hdr["Set-Cookie"], time.Now()))
+		h.drift(h.observed.ObserveSetCookie(h.sites.inventoryKey(ex.r.Host), hdr["Set-Cookie"], time.Now()))
 		for _, d := range firewall.FilterSetCookie(hdr, ex.granted, h.cookies, h.unknownAllowed()) {
 			h.metrics.cookiesDropped[cookieMetricIndex(d.Category, d.Unknown)].Inc()
 		}
@@ -69,14 +69,14 @@ func (h *Handler) observePage(r *http.Request, ex *exchange, p *htmlrewrite.Page
 			byURL = append(byURL, s)
 		}
 	}
-	h.drift(h.inv.ObservePage(key, byURL, ex.unknownHosts, now))
+	h.drift(h.observed.ObservePage(key, byURL, ex.unknownHosts, now))
 	if len(inline) > 0 {
 		client, _ := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string)
 		if client == "" {
 			client = hostOnly(r.RemoteAddr)
 		}
 		// The client's network, never its address: /24 or /48.
-		h.drift(h.inv.ObserveInline(key, inline, ex.orig.Path, iplog.Default().String(client), now))
+		h.drift(h.observed.ObserveInline(key, inline, ex.orig.Path, iplog.Default().String(client), now))
 	}
 }
 
@@ -114,6 +114,9 @@ func (h *Handler) unknownAllowed() bool { return h.UnknownCookies != "block" }
 func (h *Handler) drift(news []inventory.Drift) {
 	for _, d := range news {
 		msg := "the site uses something new; the cookie declaration now lists it"
+		if h.Declaration == "pin" {
+			msg = "the site uses something its pinned cookie declaration does not list"
+		}
 		if d.Kind == inventory.DriftUnknownCookie || d.Kind == inventory.DriftUnknownHost {
 			msg = "the site uses something no rule classifies; add a cookie or block rule for it"
 		}

@@ -179,7 +179,7 @@ func (h *Handler) recordViolation(r *http.Request, v violation, granted, now pol
 		page = "/"
 	}
 	kind := inventory.DirectiveKind(v.directive)
-	if !h.inv.ObserveRunTime(h.sites.inventoryKey(r.Host), inventory.RunTimeReport{Host: host, Service: svc, Directive: v.directive, Page: page}, time.Now()) {
+	if !h.observed.ObserveRunTime(h.sites.inventoryKey(r.Host), inventory.RunTimeReport{Host: host, Service: svc, Directive: v.directive, Page: page}, time.Now()) {
 		return
 	}
 	h.logger.Warn(runTimeMessage(kind, page, host, svc, granted),

@@ -132,7 +132,7 @@ func wantsJSON(r *http.Request) bool {
 func (h *Handler) serveSettings(w http.ResponseWriter, r *http.Request, ex *exchange) error {
 	q := r.URL.Query()
 	var found []*catalog.Service
-	for _, t := range h.inv.Snapshot(r.Host).Trackers {
+	for _, t := range h.siteRecord(r).Trackers {
 		if s := h.catalog.Service(t.ID); s != nil && !slices.Contains(found, s) {
 			found = append(found, s)
 		}
@@ -164,7 +164,7 @@ func writeBody(w http.ResponseWriter, r *http.Request, body []byte) error {
 // fragment with ?embed=1 for the site's own privacy page, JSON with ?format=json.
 func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	site := h.inv.Snapshot(h.sites.inventoryKey(r.Host))
+	site := h.siteRecord(r)
 	lang := banner.Negotiate("", r.Header.Get("Accept-Language"), h.Languages)
 	if l := q.Get("lang"); l != "" {
 		lang = banner.Negotiate(l, "", h.Languages)
@@ -210,7 +210,7 @@ func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error
 // may be cached for others.
 func (h *Handler) embeddedDeclaration(r *http.Request, pageLang string) []byte {
 	lang := banner.Negotiate(pageLang, r.Header.Get("Accept-Language"), h.Languages)
-	return inventory.RenderDeclaration(h.inv.Snapshot(r.Host), h.catalog, inventory.DeclarationOptions{
+	return inventory.RenderDeclaration(h.siteRecord(r), h.catalog, inventory.DeclarationOptions{
 		Lang: lang, Embed: true, PolicyURL: h.PolicyURL,
 		SettingsURL:   h.Path + "/settings?lang=" + url.QueryEscape(lang),
 		ConsentCookie: h.CookieName, ConsentMaxAge: time.Duration(h.MaxAge),
@@ -323,4 +323,15 @@ func (h *Handler) recordIP(r *http.Request) string {
 		ip = hostOnly(r.RemoteAddr)
 	}
 	return h.recordTrunc.String(ip)
+}
+
+// siteRecord is what the inventory holds for the request's site, named by
+// the host the visitor asked for: a catch-all or wildcard site's record is
+// kept under one key (siteLabels.inventoryKey), which is no host to show.
+func (h *Handler) siteRecord(r *http.Request) inventory.Site {
+	site := h.inv.Snapshot(h.sites.inventoryKey(r.Host))
+	if host := strings.ToLower(hostOnly(r.Host)); host != "" {
+		site.Host = host
+	}
+	return site
 }

@@ -216,3 +216,44 @@ func TestBaseHrefKeepsBannerHome(t *testing.T) {
 		t.Error("a page without <base> should keep root-relative banner URLs")
 	}
 }
+
+// TestDeclarationPinned: with `declaration pin` nothing a page shows changes
+// the declaration or the auto policy version (security audit M2's other
+// half: operators can pin it), while what the site starts using is still
+// seen by the firewall and logged.
+func TestDeclarationPinned(t *testing.T) {
+	up := newCookieSite(t) // sets _ga, _fbp, PHPSESSID… on a page with GA and the Meta Pixel
+	srv := testcaddy.Start(t, fmt.Sprintf(`
+http://127.0.0.1:{PORT} {
+	consent {
+		secret %s
+		policy_version auto
+		declaration pin
+	}
+	reverse_proxy %s
+}
+`, secret, strings.TrimPrefix(up.URL, "http://")))
+	base := srv.URL(1)
+	ck := decide(t, base, url.Values{"action": {"reject-all"}})
+	for i := range 4 {
+		hostGet(t, base, "127.0.0.1", fmt.Sprintf("/p%d", i), nil)
+	}
+	cookies, services := declared(t, base, "127.0.0.1")
+	for _, c := range cookies {
+		if c == "_ga" || c == "_fbp" {
+			t.Errorf("a pinned declaration learned %s", c)
+		}
+	}
+	if len(services) > 0 {
+		t.Errorf("a pinned declaration learned services %v", services)
+	}
+	resp, body := page(t, base, ck, nil)
+	if !strings.Contains(body, `class="cb-bar" hidden`) {
+		t.Error("the auto version moved under a pinned declaration: the decided visitor is asked again")
+	}
+	for _, c := range resp.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(c, "_ga=GA1") {
+			t.Errorf("the firewall let %q through after a reject", c)
+		}
+	}
+}
