@@ -50,6 +50,12 @@ func TestPurposeTranslations(t *testing.T) {
 		}
 	}
 	banners := banner.Languages()
+	// Every built-in banner language but English (the catalog's own) has
+	// its file: a page in any of them is never half English.
+	want := slices.DeleteFunc(slices.Clone(banners), func(l string) bool { return l == "en" })
+	if !slices.Equal(langs, want) {
+		t.Errorf("purpose translations for %q, want every non-English banner language %q", langs, want)
+	}
 	for _, lang := range langs {
 		if lang == "en" || !slices.Contains(banners, lang) {
 			t.Errorf("purposes/%s.json: not a built-in non-English banner language", lang)
