@@ -376,9 +376,10 @@ func TestDeclarationJSON(t *testing.T) {
 	}
 }
 
-// The seed policies' cookies read in the visitor's language: a row's own
-// translation, else its service's, else (no translation at all) the
-// category's purpose; never the catalog's English.
+// The seed policies' cookies read in the visitor's language, in every
+// language with translations: a row's own translation, else its service's,
+// else (no translation at all) the category's purpose; never the catalog's
+// English.
 func TestDeclarationTranslatedPurposes(t *testing.T) {
 	inv := newInv(t, Options{})
 	inv.ObserveSetCookie("www.example.com", []string{
@@ -405,7 +406,11 @@ func TestDeclarationTranslatedPurposes(t *testing.T) {
 		"nb": {"_ga": "Skiller besøkende", "_fbp": "Meta Pixel", "PHPSESSID": "økt på serveren"},
 		"sv": {"_ga": "Skiljer besökare", "_fbp": "Meta Pixel", "PHPSESSID": "session på servern"},
 	}
-	for _, lang := range []string{"nb", "sv"} {
+	langs := catalog.PurposeLanguages()
+	if !slices.Contains(langs, "nb") || !slices.Contains(langs, "sv") {
+		t.Fatalf("purpose languages %q lack nb or sv", langs)
+	}
+	for _, lang := range langs {
 		t.Run(lang, func(t *testing.T) {
 			out := RenderDeclaration(site, cat, DeclarationOptions{Lang: lang, ConsentCookie: "consent", ConsentMaxAge: 180 * 24 * time.Hour})
 			checkASCII(t, out)
