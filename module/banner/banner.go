@@ -219,7 +219,7 @@ func (v *View) form(w *asciihtml.Writer, page bool) {
 		w.TagText("h1", ` id="consent-title"`, v.text("settings_title"))
 	}
 	w.TagText("p", "", v.text("settings_intro"))
-	v.categories(w)
+	v.categories(w, page)
 	w.Raw(`<p class="cb-links">`)
 	v.policyLink(w, "")
 	w.Raw(` <a`)
@@ -271,7 +271,7 @@ func (v *View) policyLink(w *asciihtml.Writer, sep string) {
 // categories writes one entry per category: necessary first, always on and not
 // a choice, then each optional one with a switch, its purpose and the services
 // of this page that fall under it.
-func (v *View) categories(w *asciihtml.Writer) {
+func (v *View) categories(w *asciihtml.Writer, page bool) {
 	w.Raw(`<ul class="cb-cats">`)
 	cats := append([]policy.Category{policy.Necessary}, v.Categories...)
 	for i, c := range cats {
@@ -299,7 +299,7 @@ func (v *View) categories(w *asciihtml.Writer) {
 		} else {
 			w.TagText("p", ` id="consent-d-`+id+`"`, v.text("category_"+id+"_desc"))
 		}
-		v.services(w, c)
+		v.services(w, c, page)
 		w.Raw(`</li>`)
 	}
 	if len(v.Unclassified) > 0 {
@@ -321,8 +321,11 @@ func (v *View) categories(w *asciihtml.Writer) {
 
 // services lists the services of category c found on this page, each with its
 // provider and the lifetimes of its cookies (Planet49: duration and third-party
-// access are part of informed consent).
-func (v *View) services(w *asciihtml.Writer, c policy.Category) {
+// access are part of informed consent). The standalone settings page (page)
+// also states each service's purpose in its language where the catalog
+// translates it; the in-page layer does so only in English, because per-service
+// text in every language would break the banner's size budget.
+func (v *View) services(w *asciihtml.Writer, c policy.Category, page bool) {
 	n := 0
 	for i, s := range v.Found {
 		if s == nil || s.Category != c || v.seen(i) {
@@ -343,10 +346,14 @@ func (v *View) services(w *asciihtml.Writer, c policy.Category) {
 			w.Raw(`</span>`)
 		}
 		if s.Purpose != "" && v.lang() == "en" {
-			// The catalog's purposes are English; other languages have the
-			// category's purpose above.
 			w.Raw(`<br>`)
 			w.Esc(s.Purpose)
+		} else if page {
+			// Without a translation, the category's purpose above says it.
+			if p := catalog.ServicePurpose(v.lang(), s.ID); p != "" {
+				w.Raw(`<br>`)
+				w.Esc(p)
+			}
 		}
 		rows := 0 // the lifetimes table opens with the first cookie the catalog knows
 		for _, p := range s.Cookies {

@@ -52,12 +52,12 @@ http://127.0.0.1:{PORT} {
 	}
 
 	englishPurposes := []string{}
-	for _, name := range []string{"_ga", "_fbp", "pll_language", "wordpress_logged_in_*"} {
+	for _, name := range []string{"_ga", "_fbp", "PHPSESSID", "pll_language", "wordpress_logged_in_*"} {
 		if ck := catalog.Default().MatchCookie(name); ck != nil && ck.Purpose != "" {
 			englishPurposes = append(englishPurposes, ck.Purpose)
 		}
 	}
-	if len(englishPurposes) != 4 {
+	if len(englishPurposes) != 5 {
 		t.Fatalf("catalog purposes: %q", englishPurposes)
 	}
 
@@ -73,7 +73,9 @@ http://127.0.0.1:{PORT} {
 				strings.ReplaceAll(banner.Text(lang, "declaration_updated", nil), "{date}", `<time datetime="`+today+`">`+today+`</time>`),
 				`href="/_consent/settings?lang=` + lang + `"`,
 				banner.Text(lang, "change_consent", nil),
-				banner.Text(lang, "category_analytics_desc", nil),                                         // _ga's purpose in this language
+				catalog.CookiePurpose(lang, "_ga", ""), // the catalog's purposes, translated
+				catalog.CookiePurpose(lang, "_fbp", ""),
+				catalog.CookiePurpose(lang, "PHPSESSID", ""),
 				"Husker språket du valgte",                                                                // the operator's purpose, as written
 				banner.FormatLifetime(lang, "13mo"),                                                       // _ga: what a browser keeps, as the banner says
 				"<code>pll_language</code><br><small>Språkvelgeren</small></td><td>Nordlys Kaffe AS</td>", // the rule's service and provider
@@ -195,6 +197,15 @@ http://127.0.0.1:{PORT} {
 		for _, svc := range []string{"Google Analytics", "Meta Pixel"} {
 			if !strings.Contains(s, svc) {
 				t.Errorf("settings page does not list %s", svc)
+			}
+		}
+		// With their purposes in Norwegian.
+		for _, id := range []string{"google-analytics", "meta-pixel"} {
+			if p := catalog.ServicePurpose("nb", id); p == "" || !strings.Contains(s, p) {
+				t.Errorf("settings page lacks the Norwegian purpose of %s %q", id, p)
+			}
+			if en := catalog.Default().Service(id).Purpose; strings.Contains(s, en) {
+				t.Errorf("Norwegian settings page has the English purpose of %s", id)
 			}
 		}
 		// Without lang it follows Accept-Language, as before.

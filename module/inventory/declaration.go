@@ -244,8 +244,9 @@ const declarationStyle = `body{font:16px/1.5 system-ui,sans-serif;margin:0;color
 // from the upstream or the catalog is escaped.
 //
 // Purposes are in lang: the catalog's English ones on English pages, the
-// operator's own as written, and otherwise the translated purpose of the
-// row's category, so a page is never half English.
+// operator's own as written, the catalog's translation (catalog.CookiePurpose,
+// catalog.ServicePurpose) where there is one, and otherwise the translated
+// purpose of the row's category, so a page is never half English.
 func DeclarationHTML(site Site, cat *catalog.Catalog, lang string, embed bool, policyURL string) []byte {
 	return RenderDeclaration(site, cat, DeclarationOptions{Lang: lang, Embed: embed, PolicyURL: policyURL})
 }
@@ -399,12 +400,16 @@ func (d *declaration) section(w *asciihtml.Writer, lang, id, h string, rows []de
 			w.Raw(`&#8212;`)
 		case r.ownPurpose:
 			w.Esc(r.purpose) // the operator's words, in the site's language
-		case r.purpose != "" && lang == "en":
+		case lang == "en":
 			w.Esc(r.purpose)
 		default:
 			// The catalog's purposes are English: a page in another language
-			// says what the category is for instead.
-			s, _ := text(lang, "category_"+id+"_desc")
+			// says the translated one when catalog/purposes has it, and what
+			// the category is for otherwise, never English.
+			s := translatedPurpose(lang, r)
+			if s == "" {
+				s, _ = text(lang, "category_"+id+"_desc")
+			}
 			w.Esc(s)
 		}
 		w.Raw(`</td><td>`)
@@ -423,6 +428,15 @@ func (d *declaration) section(w *asciihtml.Writer, lang, id, h string, rows []de
 		w.Raw(`</td></tr>`)
 	}
 	w.Raw(`</tbody></table></div>`)
+}
+
+// translatedPurpose is the catalog purpose of row r in lang, or "" when it
+// has none there.
+func translatedPurpose(lang string, r declCookie) string {
+	if r.isService {
+		return catalog.ServicePurpose(lang, r.service)
+	}
+	return catalog.CookiePurpose(lang, r.name, r.service)
 }
 
 // The JSON declaration (GET /_consent/cookies?format=json). Field names are

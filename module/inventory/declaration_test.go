@@ -196,10 +196,10 @@ func TestDeclarationHTMLLanguages(t *testing.T) {
 				}
 			}
 			// The catalog's purposes are English: other pages state the
-			// category's purpose in their own language instead.
+			// translated one (TestDeclarationTranslatedPurposes).
 			wantPurpose := catalog.Default().MatchCookie("_ga").Purpose
 			if lang != "en" {
-				wantPurpose = banner.Text(lang, "category_analytics_desc", nil)
+				wantPurpose = catalog.CookiePurpose(lang, "_ga", "google-analytics")
 			}
 			if p := r["_ga"][2]; p != wantPurpose {
 				t.Errorf("_ga purpose %q, want %q", p, wantPurpose)
@@ -373,5 +373,80 @@ func TestDeclarationJSON(t *testing.T) {
 	}
 	if bytes.Contains(empty, []byte("null")) {
 		t.Errorf("empty declaration holds null: %s", empty)
+	}
+}
+
+// The seed policies' cookies read in the visitor's language, in every
+// language with translations: a row's own translation, else its service's,
+// else (no translation at all) the category's purpose; never the catalog's
+// English.
+func TestDeclarationTranslatedPurposes(t *testing.T) {
+	inv := newInv(t, Options{})
+	inv.ObserveSetCookie("www.example.com", []string{
+		"_ga=GA1.1.1.1; Max-Age=63072000; Path=/",
+		"_fbp=fb.1.1.1; Max-Age=7776000; Path=/",
+		"PHPSESSID=abc; path=/; HttpOnly",
+		"mp_0123_mixpanel=x; Max-Age=31536000",
+	}, t0)
+	cat := catalog.Default()
+	inv.ObservePage("www.example.com", []*catalog.Service{
+		cat.Service("google-analytics"), cat.Service("youtube"), cat.Service("google-tag-manager"), cat.Service("meta-pixel"),
+	}, nil, t0)
+	site := inv.Snapshot("www.example.com")
+	english := map[string]bool{}
+	for _, ck := range cat.Cookies() {
+		english[ck.Purpose] = true
+	}
+	for _, s := range cat.Services() {
+		english[s.Purpose] = true
+	}
+	// Words of each translation, so that the test fails on a wrong file as
+	// well as on a missing lookup.
+	words := map[string]map[string]string{
+		"nb": {"_ga": "Skiller besøkende", "_fbp": "Meta Pixel", "PHPSESSID": "økt på serveren"},
+		"sv": {"_ga": "Skiljer besökare", "_fbp": "Meta Pixel", "PHPSESSID": "session på servern"},
+	}
+	langs := catalog.PurposeLanguages()
+	if !slices.Contains(langs, "nb") || !slices.Contains(langs, "sv") {
+		t.Fatalf("purpose languages %q lack nb or sv", langs)
+	}
+	for _, lang := range langs {
+		t.Run(lang, func(t *testing.T) {
+			out := RenderDeclaration(site, cat, DeclarationOptions{Lang: lang, ConsentCookie: "consent", ConsentMaxAge: 180 * 24 * time.Hour})
+			checkASCII(t, out)
+			r := rows(parse(t, out, false))
+			want := map[string]string{
+				"_ga":       catalog.CookiePurpose(lang, "_ga", ""),
+				"_fbp":      catalog.CookiePurpose(lang, "_fbp", ""),
+				"PHPSESSID": catalog.CookiePurpose(lang, "PHPSESSID", ""),
+				// Not translated itself: YouTube's purpose.
+				"VISITOR_INFO1_LIVE": catalog.ServicePurpose(lang, "youtube"),
+				// A service without cookies, its own row.
+				"Google Tag Manager": catalog.ServicePurpose(lang, "google-tag-manager"),
+				// Mixpanel is not among the translated: the category's purpose.
+				"mp_*_mixpanel": banner.Text(lang, "category_analytics_desc", nil),
+				"consent":       banner.Text(lang, "consent_cookie_purpose", nil),
+			}
+			for name, w := range want {
+				cells, ok := r[name]
+				if !ok {
+					t.Errorf("no row for %q", name)
+					continue
+				}
+				if w == "" || cells[2] != w {
+					t.Errorf("%s purpose %q, want %q", name, cells[2], w)
+				}
+			}
+			for name, w := range words[lang] {
+				if !strings.Contains(r[name][2], w) {
+					t.Errorf("%s purpose %q does not say %q", name, r[name][2], w)
+				}
+			}
+			for name, cells := range r {
+				if english[cells[2]] {
+					t.Errorf("%s: purpose %q is the catalog's English on a %s page", name, cells[2], lang)
+				}
+			}
+		})
 	}
 }
