@@ -44,10 +44,6 @@ type exchange struct {
 	opts                    htmlrewrite.Options
 }
 
-// exchangeKey is where the request's consent state sits in its context, for
-// the request matcher.
-type exchangeKey struct{}
-
 // ServeHTTP answers the consent endpoints and rewrites everything else.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) (err error) {
 	ex := h.readExchange(r)
