@@ -8,6 +8,7 @@ package consent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"path"
@@ -352,14 +353,17 @@ func (h *Handler) startInventory(ctx caddy.Context) error {
 }
 
 // storage is Caddy's configured storage, or nil in a context that has no
-// config (Context.Storage dereferences it): a handler provisioned by a Go
-// benchmark or an embedding program, which then keeps its inventory in memory.
-func storage(ctx caddy.Context) (st certmagic.Storage) {
-	defer func() {
-		if recover() != nil {
-			st = nil
-		}
-	}()
+// config: a handler provisioned by a Go benchmark or an embedding program,
+// which then keeps its inventory in memory. Context.Storage dereferences the
+// config, so its presence is asked first of AppIfConfigured, the accessor
+// that reports a missing config (ErrNotConfigured) instead of panicking. A
+// handler is provisioned inside the http app, which Caddy registers before
+// provisioning it (Context.LoadModuleByID), so under a real config the
+// answer is the http app itself and nothing is loaded.
+func storage(ctx caddy.Context) certmagic.Storage {
+	if _, err := ctx.AppIfConfigured("http"); errors.Is(err, caddy.ErrNotConfigured) {
+		return nil
+	}
 	return ctx.Storage()
 }
 
