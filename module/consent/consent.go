@@ -92,6 +92,7 @@ var DefaultBypass = []string{"/wp-admin/*", "/wp-login.php", "/wp-json/*", "/xml
 //		google_consent_mode  on|off                  # default on
 //		upstream_ip_truncate [<ipv4_bits> [<ipv6_bits>]]  # off; bits default 24 and 48
 //		records              on|off                  # default on
+//		declaration          learn|pin               # default learn
 //		csp                  report|enforce|off      # default report
 //		text                 <lang> <key> <text>
 //	}
