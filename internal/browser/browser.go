@@ -114,10 +114,6 @@ func Locale(languages ...string) Option {
 // browser may take up to the larger of it and DefaultTimeout.
 func Timeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
 
-// AxeTags sets the axe-core rule tags Axe runs. Default: WCAG 2.0, 2.1 and
-// 2.2 levels A and AA, the level Norwegian and EU accessibility law asks for.
-func AxeTags(tags ...string) Option { return func(c *config) { c.axeTags = tags } }
-
 // Loopback resolves the given host names to 127.0.0.1, so that a site can
 // be served under its real name ("www.example.com" and a same-site
 // "static.example.com"); every other host stays unresolvable.

@@ -544,9 +544,24 @@ func (e everythingOptional) MatchURL(u []byte) *catalog.Service {
 	return e.optional(e.cat.MatchURL(u))
 }
 
+func (e everythingOptional) MatchURLMemo(u []byte, m *catalog.URLMemo) *catalog.Service {
+	return e.optional(e.cat.MatchURLMemo(u, m))
+}
+
 func (e everythingOptional) MatchInline(script []byte) *catalog.Service {
 	return e.optional(e.cat.MatchInline(script))
 }
+
+// InlineCategories is marketing for any script the catalog knows, as every
+// service is filed under it here.
+func (e everythingOptional) InlineCategories(script []byte) policy.Set {
+	if e.cat.InlineCategories(script) == 0 {
+		return 0
+	}
+	return policy.SetOf(policy.Marketing)
+}
+
+var _ htmlrewrite.Classifier = everythingOptional{}
 
 // The rewriter writes these right after the tag name of each element it
 // neutralises (and, for scripts, after type="text/plain").

@@ -4,12 +4,14 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/samtykke/caddy-consent/module/policy"
 )
 
 // MaxLifetime is the longest a browser keeps a cookie: Max-Age and Expires
 // are capped at 400 days (RFC 6265bis §5.6.1, §5.6.2; Chrome 104+, Firefox,
 // Safari).
-const MaxLifetime = 400 * 24 * time.Hour
+const MaxLifetime = policy.MaxMaxAge
 
 // KeptFor states a lifetime the way a browser keeps the cookie: at most 400
 // days, so a vendor's "2y" reads "13mo". The banner and the declaration show

@@ -20,6 +20,11 @@ type Service struct {
 	Inline       []string        `json:"inline,omitempty"`      // substrings that identify an inline script
 	Cookies      []string        `json:"cookies,omitempty"`     // cookie name patterns this service sets
 	Embed        bool            `json:"embed,omitempty"`       // visible content (video, map): blocked iframes get a placeholder
+	// ConsentMode marks Google's tags that read Google Consent Mode (gtag.js,
+	// Tag Manager, the advertising tags): the module's consent defaults go
+	// out before the first of them on a page. Embeds such as Maps, YouTube
+	// or reCAPTCHA do not read it.
+	ConsentMode bool `json:"consent_mode,omitempty"`
 	// Custom marks a service that an operator's rule created or re-categorised
 	// (Catalog.With); it is never set in catalog.json.
 	Custom bool `json:"-"`

@@ -261,7 +261,7 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if len(args) > 2 {
 				return d.ArgErr()
 			}
-			t := &IPTruncate{IPv4Bits: 24, IPv6Bits: 48}
+			t := &IPTruncate{IPv4Bits: DefaultIPv4Bits, IPv6Bits: DefaultIPv6Bits}
 			for i, a := range args {
 				n, err := strconv.Atoi(a)
 				if err != nil {

@@ -8,6 +8,7 @@ package consent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"path"
@@ -32,20 +33,74 @@ func init() {
 }
 
 // Defaults of the config fields; the field comments repeat them for the docs.
+// The limits and the IP prefix lengths are the packages' that enforce them.
 const (
 	DefaultPolicyVersion = "1"
 	DefaultMaxAge        = 182 * 24 * time.Hour
-	MaxMaxAge            = 400 * 24 * time.Hour // browsers cap cookie lifetimes at 400 days (RFC 6265bis §5.5)
+	MaxMaxAge            = policy.MaxMaxAge // browsers cap cookie lifetimes at 400 days (RFC 6265bis §5.5)
 	DefaultCookieName    = "consent"
 	DefaultPath          = "/_consent"
-	MinSecretLen         = 32
+	MinSecretLen         = policy.MinSecretLen
+	DefaultIPv4Bits      = iplog.DefaultV4Bits // upstream_ip_truncate and the consent records
+	DefaultIPv6Bits      = iplog.DefaultV6Bits
 )
 
 // DefaultBypass lists the paths left alone unless `bypass` says otherwise:
 // the WordPress and Drupal admin and login areas, and their APIs.
 var DefaultBypass = []string{"/wp-admin/*", "/wp-login.php", "/wp-json/*", "/xmlrpc.php", "/admin/*", "/user/login*"}
 
-// Handler is the consent middleware.
+// Handler (http.handlers.consent) puts a consent banner in front of a site
+// that was built without one, typically a legacy WordPress or Drupal site
+// behind reverse_proxy, and makes the visitor's choice hold:
+//
+//   - HTML responses are rewritten as they stream: scripts, iframes, images
+//     and other elements of tracking services the visitor has not agreed to
+//     (the built-in catalog of services, plus block, block_inline and
+//     block_list) are neutralised so that browsers do not load or run them,
+//     and the banner is inserted before </body>. Third parties no rule names
+//     are held until the visitor grants every category (unknown_hosts).
+//   - Set-Cookie lines of categories the visitor has not granted are dropped,
+//     and cookies of withdrawn categories are expired.
+//   - The choice is kept in a signed cookie (cookie_name, max_age); decisions
+//     are logged to http.handlers.consent.records with truncated addresses.
+//   - Under path (default /_consent) it answers the banner's form (POST),
+//     /settings, /cookies (the cookie declaration, built from the catalog and
+//     the cookies the site was seen to set), /assets/ and the CSP reports.
+//
+// Caddyfile (every subdirective is optional; README.md has each one):
+//
+//	consent [<matcher>] {
+//		policy_version       <string>|auto           # default 1
+//		max_age              <duration>              # default 182d, at most 400d
+//		policy_url           <url>
+//		categories           <name>...               # default preferences analytics marketing
+//		languages            <tag>...                # default all built in
+//		gpc                  on|off                  # default on
+//		dnt                  on|off                  # default off
+//		secret               <key>                   # default generated, kept in storage
+//		cookie_name          <name>                  # default consent
+//		path                 <prefix>                # default /_consent
+//		cookie               <glob> <category> [<purpose>] [{ provider <name>; service <id|name> }]
+//		block                <url-glob> <category>
+//		block_inline         <substring> <category>
+//		allow                <url-glob>
+//		unknown_cookies      allow|block             # default allow
+//		unknown_hosts        hold|allow              # default hold
+//		first_party          <domain>...
+//		block_list           <file> [<category>]     # default category marketing
+//		bypass               <path-glob>...          # default WordPress and Drupal admin paths
+//		google_consent_mode  on|off                  # default on
+//		upstream_ip_truncate [<ipv4_bits> [<ipv6_bits>]]  # off; bits default 24 and 48
+//		records              on|off                  # default on
+//		declaration          learn|pin               # default learn
+//		csp                  report|enforce|off      # default report
+//		text                 <lang> <key> <text>
+//	}
+//
+// Categories are necessary (always granted), preferences, analytics and
+// marketing. The directive orders itself right after encode, so it sees the
+// upstream's uncompressed HTML and encode compresses what it emits; it works
+// in front of reverse_proxy, php_fastcgi and file_server.
 type Handler struct {
 	// PolicyVersion identifies the cookie policy a visitor agreed to. Changing it
 	// asks everyone again. "auto" derives it from the declared cookie inventory.
@@ -265,10 +320,10 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	}
 	if h.UpstreamIPTruncate != nil {
 		if h.UpstreamIPTruncate.IPv4Bits == 0 {
-			h.UpstreamIPTruncate.IPv4Bits = 24
+			h.UpstreamIPTruncate.IPv4Bits = DefaultIPv4Bits
 		}
 		if h.UpstreamIPTruncate.IPv6Bits == 0 {
-			h.UpstreamIPTruncate.IPv6Bits = 48
+			h.UpstreamIPTruncate.IPv6Bits = DefaultIPv6Bits
 		}
 	}
 
@@ -321,7 +376,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if h.UpstreamIPTruncate != nil {
 		h.truncator = iplog.Truncator{V4Bits: h.UpstreamIPTruncate.IPv4Bits, V6Bits: h.UpstreamIPTruncate.IPv6Bits}
 	}
-	h.recordTrunc = iplog.Truncator{V4Bits: 24, V6Bits: 48}
+	h.recordTrunc = iplog.Default()
 	if h.UpstreamIPTruncate != nil {
 		h.recordTrunc = h.truncator
 	}
@@ -367,14 +422,17 @@ func (h *Handler) startInventory(ctx caddy.Context) error {
 }
 
 // storage is Caddy's configured storage, or nil in a context that has no
-// config (Context.Storage dereferences it): a handler provisioned by a Go
-// benchmark or an embedding program, which then keeps its inventory in memory.
-func storage(ctx caddy.Context) (st certmagic.Storage) {
-	defer func() {
-		if recover() != nil {
-			st = nil
-		}
-	}()
+// config: a handler provisioned by a Go benchmark or an embedding program,
+// which then keeps its inventory in memory. Context.Storage dereferences the
+// config, so its presence is asked first of AppIfConfigured, the accessor
+// that reports a missing config (ErrNotConfigured) instead of panicking. A
+// handler is provisioned inside the http app, which Caddy registers before
+// provisioning it (Context.LoadModuleByID), so under a real config the
+// answer is the http app itself and nothing is loaded.
+func storage(ctx caddy.Context) certmagic.Storage {
+	if _, err := ctx.AppIfConfigured("http"); errors.Is(err, caddy.ErrNotConfigured) {
+		return nil
+	}
 	return ctx.Storage()
 }
 

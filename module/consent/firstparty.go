@@ -45,14 +45,10 @@ func newSiteHosts(reqHost string) siteHosts {
 	return s
 }
 
-// ownHost reports whether host (of a URL on a page served for reqHost) is
-// the site's own: the same registrable domain, or under a first_party domain.
-func (h *Handler) ownHost(reqHost, host string) bool {
-	return h.ownHostIn(newSiteHosts(reqHost), []byte(host))
-}
-
-// ownHostIn is ownHost against a response's siteHosts; host is compared
-// ASCII case-insensitively, without a trailing dot, and is not copied.
+// ownHostIn reports whether host (of a URL on a page whose own hosts are s)
+// is the site's own: the same registrable domain, or under a first_party
+// domain. host is compared ASCII case-insensitively, without a trailing dot,
+// and is not copied.
 func (h *Handler) ownHostIn(s siteHosts, host []byte) bool {
 	if n := len(host); n > 0 && host[n-1] == '.' {
 		host = host[:n-1]

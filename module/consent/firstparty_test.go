@@ -139,3 +139,8 @@ http://127.0.0.1:{PORT3} {
 		t.Errorf("unknown_hosts allow held:\n%s", b)
 	}
 }
+
+// ownHost is ownHostIn for a page served for reqHost.
+func (h *Handler) ownHost(reqHost, host string) bool {
+	return h.ownHostIn(newSiteHosts(reqHost), []byte(host))
+}

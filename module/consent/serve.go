@@ -44,10 +44,6 @@ type exchange struct {
 	opts                    htmlrewrite.Options
 }
 
-// exchangeKey is where the request's consent state sits in its context, for
-// the request matcher.
-type exchangeKey struct{}
-
 // ServeHTTP answers the consent endpoints and rewrites everything else.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) (err error) {
 	ex := h.readExchange(r)
@@ -280,26 +276,14 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 	ex.opts.Stubs = stubsScript(ex)
 	if h.GoogleConsentMode == nil || *h.GoogleConsentMode {
 		ex.opts.Prelude = consentModeScript(ex)
-		ex.opts.PreludeFor = isGoogleTag
+		ex.opts.PreludeFor = readsConsentMode
 	}
 	return &ex.opts
 }
 
-// googleTags are the catalog services that read Google Consent Mode: the
-// Google tag (gtag.js), Tag Manager and Google's advertising tags. Embeds such
-// as Maps, YouTube or reCAPTCHA do not.
-var googleTags = map[string]bool{
-	"google-analytics":    true,
-	"universal-analytics": true,
-	"google-tag-manager":  true,
-	"google-ads":          true,
-	"doubleclick":         true,
-	"google-adsense":      true,
-	"google-ad-manager":   true,
-}
-
-// isGoogleTag reports whether Google Consent Mode applies to a service.
-func isGoogleTag(s *catalog.Service) bool { return googleTags[s.ID] }
+// readsConsentMode reports whether Google Consent Mode applies to a service:
+// the catalog's consent_mode column (catalog.Service.ConsentMode).
+func readsConsentMode(s *catalog.Service) bool { return s.ConsentMode }
 
 // etagSuffix ties an entity tag to the consent state the page was rendered for.
 func etagSuffix(ex *exchange) string {

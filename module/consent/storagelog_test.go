@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caddyserver/caddy/v2"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -44,5 +45,16 @@ func TestStorageReportOncePerKind(t *testing.T) {
 	}
 	if n := logs.Len(); n != 4 {
 		t.Errorf("%d lines in all, want 4: %v", n, logs.All())
+	}
+}
+
+// A context without a Caddy config (a Go benchmark, an embedding program)
+// has no storage, and asking for it must not panic; under a real config
+// TestInventoryKeyedBySites finds the inventory in the configured storage.
+func TestStorageWithoutConfig(t *testing.T) {
+	ctx, cancel := caddy.NewContext(caddy.Context{Context: t.Context()})
+	defer cancel()
+	if st := storage(ctx); st != nil {
+		t.Fatalf("storage without a config = %T, want nil", st)
 	}
 }

@@ -176,13 +176,7 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	if w.dec != nil {
 		return w.dec.Write(p)
 	}
-	var n int
-	var err error
-	if benchKnobs && benchMode != "" {
-		n, err = w.benchWrite(p) // bench/spin.sh only; compiled out otherwise
-	} else {
-		n, err = w.rw.Write(p)
-	}
+	n, err := w.writeBody(p)
 	if err == nil {
 		err = w.afterWrite(len(p))
 	}

@@ -242,21 +242,9 @@ var win1252 = [32]rune{
 	'\u02DC', '\u2122', '\u0161', '\u203A', '\u0153', '\u009D', '\u017E', '\u0178',
 }
 
-func (r *Rewriter) matchURL(v []byte) *catalog.Service {
-	u := r.unescape(v)
-	if len(u) == 0 {
-		return nil
-	}
-	return r.classifyURL(u)
-}
-
-// classifyURL is the Classifier's MatchURL, through the response's memo when
-// the Classifier has one.
+// classifyURL is the Classifier's MatchURL, through the response's memo.
 func (r *Rewriter) classifyURL(u []byte) *catalog.Service {
-	if r.memoer != nil {
-		return r.memoer.MatchURLMemo(u, &r.memo)
-	}
-	return r.o.Classifier.MatchURL(u)
+	return r.o.Classifier.MatchURLMemo(u, &r.memo)
 }
 
 // maxSrcdocDepth bounds iframes nested through srcdoc that are looked into.

@@ -374,11 +374,7 @@ func (r *Rewriter) decideInline(bodyEnd int, overflow bool) {
 	if r.o.Granted.Has(cat) {
 		// A script may hold markers of several services: it runs only if
 		// every one of their categories is granted.
-		ic, ok := r.o.Classifier.(inlineCategorizer)
-		if !ok {
-			return
-		}
-		missing := ic.InlineCategories(r.contiguous(t.bodyStart, bodyEnd)) &^ r.o.Granted
+		missing := r.o.Classifier.InlineCategories(r.contiguous(t.bodyStart, bodyEnd)) &^ r.o.Granted
 		if missing&^policy.Set(policy.Necessary) == 0 {
 			return
 		}
@@ -392,12 +388,6 @@ func (r *Rewriter) decideInline(bodyEnd int, overflow bool) {
 	tag := r.contiguous(t.tagStart, t.bodyStart)
 	r.attrs, _ = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0]) // fit when the tag was held
 	r.neutralise(tag, t.bodyStart, svc, cat, 1<<akType, KindInline, asScript)
-}
-
-// inlineCategorizer is implemented by *catalog.Catalog: the categories of
-// every service whose marker occurs in a script.
-type inlineCategorizer interface {
-	InlineCategories(script []byte) policy.Set
 }
 
 // How neutralise edits a tag.

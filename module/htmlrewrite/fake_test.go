@@ -74,9 +74,29 @@ func (f *fakeClassifier) MatchInline(b []byte) *catalog.Service {
 	return nil
 }
 
+func (f *fakeClassifier) MatchURLMemo(u []byte, _ *catalog.URLMemo) *catalog.Service {
+	return f.MatchURL(u)
+}
+
+// InlineCategories is the catalog's: every service with a marker in b.
+func (f *fakeClassifier) InlineCategories(b []byte) policy.Set {
+	var set policy.Set
+	for _, svc := range f.services {
+		for _, m := range svc.Inline {
+			if bytes.Contains(b, []byte(m)) {
+				set |= policy.SetOf(svc.Category)
+				break
+			}
+		}
+	}
+	return set
+}
+
 // nothing is a Classifier that matches nothing but still makes the rewriter
 // parse every interesting element.
 type nothing struct{}
 
-func (nothing) MatchURL([]byte) *catalog.Service    { return nil }
-func (nothing) MatchInline([]byte) *catalog.Service { return nil }
+func (nothing) MatchURL([]byte) *catalog.Service                       { return nil }
+func (nothing) MatchInline([]byte) *catalog.Service                    { return nil }
+func (nothing) MatchURLMemo([]byte, *catalog.URLMemo) *catalog.Service { return nil }
+func (nothing) InlineCategories([]byte) policy.Set                     { return 0 }

@@ -347,7 +347,7 @@ func TestHTML5LibByteIdentity(t *testing.T) {
 }
 
 // fixtures for the split tests: every snippet, tricky input and combination.
-func splitFixtures() map[string]string {
+func splitFixtures(tb testing.TB) map[string]string {
 	m := map[string]string{}
 	for k, v := range snippets {
 		m["snippet/"+k] = v
@@ -358,11 +358,11 @@ func splitFixtures() map[string]string {
 	var all strings.Builder
 	all.WriteString(`<!DOCTYPE html><html lang="nb-NO"><head>`)
 	for _, k := range []string{"hints", "ga4", "gtm", "ua", "optimisers"} {
-		all.WriteString(snippets[k])
+		all.WriteString(snippet(tb, k))
 	}
 	all.WriteString(`</head><body>`)
 	for _, k := range []string{"meta-pixel", "youtube", "maps", "srcset", "hotjar"} {
-		all.WriteString(snippets[k])
+		all.WriteString(snippet(tb, k))
 	}
 	all.WriteString(`<svg><![CDATA[ x ]]></svg><template><img src="https://www.facebook.com/tr"></template></body></html>`)
 	m["page"] = all.String()
@@ -385,7 +385,7 @@ func splitOptions() *Options {
 }
 
 func TestEverySplitPoint(t *testing.T) {
-	for name, in := range splitFixtures() {
+	for name, in := range splitFixtures(t) {
 		t.Run(name, func(t *testing.T) {
 			o := splitOptions()
 			want, wantPage := rewrite(t, in, o)

@@ -240,12 +240,12 @@ func TestGrantedPassesByteForByte(t *testing.T) {
 		})
 	}
 	// Granting one category leaves its elements alone and blocks the others.
-	in := snippets["gtm"] + snippets["ga4"]
+	in := snippet(t, "gtm") + snippet(t, "ga4")
 	got, page := rewrite(t, in, &Options{Classifier: fake, Granted: policy.SetOf(policy.Analytics)})
-	if !strings.Contains(got, snippets["ga4"]) {
+	if !strings.Contains(got, snippet(t, "ga4")) {
 		t.Errorf("granted GA4 changed:\n%s", got)
 	}
-	if strings.Contains(got, snippets["gtm"]) {
+	if strings.Contains(got, snippet(t, "gtm")) {
 		t.Errorf("GTM not blocked:\n%s", got)
 	}
 	if len(page.Found) != 2 {

@@ -32,24 +32,27 @@ import (
 )
 
 // Classifier tells which service, if any, a resource or inline script belongs
-// to. *catalog.Catalog implements it. The byte slices passed in are only valid
-// during the call. A nil result means "not a tracker". When the Classifier
-// also has InlineCategories(script []byte) policy.Set, as the catalog does, a
-// script holding markers of several services runs only if all their
-// categories are granted.
+// to. *catalog.Catalog implements it (checked below, so that renaming one of
+// its methods fails to compile instead of quietly changing what is blocked).
+// The byte slices passed in are only valid during the call. A nil result
+// means "not a tracker".
 type Classifier interface {
 	// MatchURL gets an attribute value after entity decoding, as written:
 	// absolute, protocol-relative or relative.
 	MatchURL(u []byte) *catalog.Service
+	// MatchURLMemo returns what MatchURL returns for u; m is the response's
+	// memo (zeroed by Reset), in which a Classifier may remember URL
+	// prefixes no rule names. One that cannot remember calls MatchURL.
+	MatchURLMemo(u []byte, m *catalog.URLMemo) *catalog.Service
 	// MatchInline gets the body of an inline script.
 	MatchInline(script []byte) *catalog.Service
+	// InlineCategories returns the categories of every service whose marker
+	// occurs in an inline script: a script holding markers of several
+	// services runs only if all of them are granted.
+	InlineCategories(script []byte) policy.Set
 }
 
-// urlMemoer is a Classifier that can remember, for one response, the hosts
-// no rule names (*catalog.Catalog can).
-type urlMemoer interface {
-	MatchURLMemo(u []byte, m *catalog.URLMemo) *catalog.Service
-}
+var _ Classifier = (*catalog.Catalog)(nil)
 
 // Options configure a Rewriter. The zero value rewrites nothing and injects
 // nothing.
@@ -244,8 +247,7 @@ type Rewriter struct {
 	memo    catalog.URLMemo    // the site's own URLs skip the host lookup
 	ownPre  [ownPrefixLen]byte // "scheme://host/" of the last URL Unknown called the site's own
 	ownN    int
-	heldURL []byte    // the URL that holds an inline script, reported to Options.Held
-	memoer  urlMemoer // the Classifier, when it can use memo
+	heldURL []byte // the URL that holds an inline script, reported to Options.Held
 
 	// Backing arrays for the common case, so that a fresh Rewriter allocates
 	// once.
@@ -296,7 +298,6 @@ func (r *Rewriter) Reset(w io.Writer, o *Options) {
 	if o != nil {
 		r.o = *o
 	}
-	r.memoer, _ = r.o.Classifier.(urlMemoer)
 	if r.o.MaxTag <= 0 {
 		r.o.MaxTag = DefaultMaxTag
 	}

@@ -18,7 +18,11 @@ import (
 // snippets are the real tracker snippets in testdata/snippets, by file name.
 var snippets = func() map[string]string {
 	m := map[string]string{}
-	files, _ := filepath.Glob("testdata/snippets/*.html")
+	files, err := filepath.Glob("testdata/snippets/*.html")
+	if err != nil || len(files) == 0 {
+		// Empty, every test ranging over snippets would pass on nothing.
+		panic(fmt.Sprintf("no snippet fixtures in testdata/snippets: %v", err))
+	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -28,6 +32,17 @@ var snippets = func() map[string]string {
 	}
 	return m
 }()
+
+// snippet is one fixture by name; a missing one fails the test instead of
+// reading as "" (which every Contains check would accept).
+func snippet(tb testing.TB, name string) string {
+	tb.Helper()
+	s, ok := snippets[name]
+	if !ok {
+		tb.Fatalf("snippet fixture testdata/snippets/%s.html is missing", name)
+	}
+	return s
+}
 
 // loadingAttrs are the attributes that make a browser (or a lazy-loading
 // script) fetch a URL, per element.

@@ -39,15 +39,6 @@ func NewID() (string, error) {
 	return hex.EncodeToString(b[:]), nil
 }
 
-// GenerateSecret returns 32 random bytes, enough for NewCodec.
-func GenerateSecret() ([]byte, error) {
-	b := make([]byte, MinSecretLen)
-	if _, err := rand.Read(b); err != nil {
-		return nil, fmt.Errorf("generating consent secret: %v", err)
-	}
-	return b, nil
-}
-
 // MinSecretLen is the shortest secret NewCodec accepts.
 const MinSecretLen = 32
 
