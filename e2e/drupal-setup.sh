@@ -27,11 +27,11 @@ die() { log "$*"; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root (sudo $0): it installs packages and runs PHP as www-data"
 
-alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# shellcheck source=e2e/lib.sh
+. "$here/lib.sh"
 
 # --- packages ---------------------------------------------------------------
 
-fpm_bin() { ls /usr/sbin/php-fpm* 2>/dev/null | sort -V | tail -n1; }
 has_ext() { php -r "exit(extension_loaded('$1') ? 0 : 1);" 2>/dev/null; }
 
 missing=()
@@ -44,21 +44,8 @@ has_ext mbstring || missing+=(php-mbstring)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v runuser >/dev/null || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
-	log "installing ${missing[*]}"
-	# Package scripts must not start php-fpm on its standard socket: we run
-	# our own. 101 = "action forbidden".
-	made_policy=
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-		chmod 755 /usr/sbin/policy-rc.d
-		made_policy=1
-	fi
-	trap 'if [ -n "$made_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi' EXIT
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	apt_install "${missing[@]}"
 fi
-fpm=$(fpm_bin)
 
 # --- state directory and secrets --------------------------------------------
 
@@ -140,33 +127,7 @@ mv -f "$tmp" "$root/sites/default/settings.php"
 
 # --- php-fpm: own master, own pool, unix socket ------------------------------
 
-fpm_sock=$dir/php-fpm.sock
-fpm_pid=$dir/php-fpm.pid
-cat >"$dir/php-fpm.conf" <<CONF
-[global]
-pid = $fpm_pid
-error_log = $dir/php-fpm.log
-daemonize = yes
-
-[consent-e2e-drupal]
-user = www-data
-group = www-data
-listen = $fpm_sock
-; the test's Caddy may run as another user than root
-listen.mode = 0666
-pm = static
-pm.max_children = 4
-catch_workers_output = yes
-php_admin_value[error_log] = $dir/php-error.log
-php_admin_flag[log_errors] = on
-CONF
-if ! alive "$fpm_pid"; then
-	log "starting $(basename "$fpm")"
-	rm -f "$fpm_sock"
-	"$fpm" --fpm-config "$dir/php-fpm.conf" </dev/null
-	for _ in $(seq 50); do [ -S "$fpm_sock" ] && break; sleep 0.1; done
-	[ -S "$fpm_sock" ] || { tail -n 20 "$dir/php-fpm.log" >&2; die "php-fpm did not come up"; }
-fi
+start_fpm "$dir" consent-e2e-drupal
 
 # --- install Drupal and the test content, as www-data ------------------------
 

@@ -11,16 +11,6 @@ if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
 	exit 0
 fi
 [ "$(id -u)" = 0 ] || { log "redis-server is missing and installing it needs root (sudo $0)"; exit 1; }
-log "installing redis-server"
-# The package's scripts must not start a Redis on the standard port: the test
-# runs its own. 101 = "action forbidden" (invoke-rc.d, deb-systemd-invoke).
-made_policy=
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-	chmod 755 /usr/sbin/policy-rc.d
-	made_policy=1
-fi
-trap 'if [ -n "$made_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi' EXIT
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+# shellcheck source=e2e/lib.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/lib.sh"
+apt_install redis-server

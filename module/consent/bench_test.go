@@ -46,21 +46,7 @@ func BenchmarkHandler(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		next := caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.WriteHeader(200)
-			for p := page; len(p) > 0; {
-				n := min(len(p), 32<<10)
-				w.Write(p[:n])
-				p = p[n:]
-			}
-			return nil
-		})
-		// The fixtures are pages of nordlyskaffe.example: its own scripts are
-		// first party, as on the real site.
-		req := httptest.NewRequest("GET", "http://nordlyskaffe.example/", nil)
-		req.Header.Set("Accept", "text/html")
-		req = caddyhttp.PrepareRequest(req, caddy.NewReplacer(), nil, nil)
+		next, req := pageUpstream(page), pageRequest()
 
 		b.Run(name+"/passthrough", func(b *testing.B) {
 			b.SetBytes(int64(len(page)))
@@ -81,4 +67,26 @@ func BenchmarkHandler(b *testing.B) {
 			}
 		})
 	}
+}
+
+// pageUpstream answers with page as reverse_proxy delivers it: 32 KiB writes.
+func pageUpstream(page []byte) caddyhttp.Handler {
+	return caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(200)
+		for p := page; len(p) > 0; {
+			n := min(len(p), 32<<10)
+			w.Write(p[:n])
+			p = p[n:]
+		}
+		return nil
+	})
+}
+
+// pageRequest is a browser's navigation to the fixtures' own site: they are
+// pages of nordlyskaffe.example, whose own scripts are first party.
+func pageRequest() *http.Request {
+	req := httptest.NewRequest("GET", "http://nordlyskaffe.example/", nil)
+	req.Header.Set("Accept", "text/html")
+	return caddyhttp.PrepareRequest(req, caddy.NewReplacer(), nil, nil)
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
-	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 
@@ -242,19 +241,7 @@ func BenchmarkHandlerCSP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	next := caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(200)
-		for p := page; len(p) > 0; {
-			n := min(len(p), 32<<10)
-			w.Write(p[:n])
-			p = p[n:]
-		}
-		return nil
-	})
-	req := httptest.NewRequest("GET", "http://nordlyskaffe.example/", nil)
-	req.Header.Set("Accept", "text/html")
-	req = caddyhttp.PrepareRequest(req, caddy.NewReplacer(), nil, nil)
+	next, req := pageUpstream(page), pageRequest()
 	for _, mode := range []string{CSPOff, CSPReport} {
 		b.Run(mode, func(b *testing.B) {
 			h := provisionedWith(b, &Handler{CSP: mode})

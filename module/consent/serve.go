@@ -23,8 +23,7 @@ const maxUnknownHostsPerPage = 16
 // exchange is one request's consent state.
 type exchange struct {
 	r       *http.Request
-	orig    *url.URL     // the URL the visitor requested, before any rewrite
-	path    string       // its path and query, where a choice returns to
+	orig    *url.URL     // the URL the visitor requested, before any rewrite; a choice returns there (returnPath)
 	state   policy.State // the visitor's recorded choice, valid when decided
 	decided bool         // the visitor made an explicit choice under this policy version
 	// prepared: the request was shaped for a rewritten answer (validators
@@ -117,7 +116,6 @@ func (h *Handler) readExchange(r *http.Request) *exchange {
 	if orig, ok := r.Context().Value(caddyhttp.OriginalRequestCtxKey).(http.Request); ok && orig.URL != nil {
 		ex.orig = orig.URL
 	}
-	ex.path = returnPath(ex.orig)
 	ex.state, ex.decided = h.codec.Read(r, h.version(r))
 	ex.granted, ex.reason = policy.Effective(ex.state, ex.decided, h.offered, ex.sig, h.gpc(), h.DNT)
 	return ex
