@@ -491,7 +491,7 @@ func categoryRank(name string) int {
 	if err != nil {
 		return 99
 	}
-	return int(c)
+	return c.Index()
 }
 
 // rewrite streams the page through the rewriter with nothing granted and

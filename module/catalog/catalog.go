@@ -276,7 +276,7 @@ func compile(services []*Service, cookies []*Cookie) (*Catalog, error) {
 	var errs []error
 	var markers []inlineMarker
 	for _, s := range services {
-		if !validCategory(s.Category) {
+		if !s.Category.Valid() {
 			errs = append(errs, fmt.Errorf("service %q: invalid category %d", s.ID, s.Category))
 		}
 		if c.byID[s.ID] != nil {
@@ -301,7 +301,7 @@ func compile(services []*Service, cookies []*Cookie) (*Catalog, error) {
 	c.inline = im
 
 	for _, ck := range cookies {
-		if !validCategory(ck.Category) {
+		if !ck.Category.Valid() {
 			errs = append(errs, fmt.Errorf("cookie %q: invalid category %d", ck.Pattern, ck.Category))
 		}
 		if err := ValidCookieGlob(ck.Pattern); err != nil {
@@ -349,10 +349,3 @@ func compile(services []*Service, cookies []*Cookie) (*Catalog, error) {
 	return c, nil
 }
 
-func validCategory(c policy.Category) bool {
-	switch c {
-	case policy.Necessary, policy.Preferences, policy.Analytics, policy.Marketing:
-		return true
-	}
-	return false
-}

@@ -101,7 +101,7 @@ func TestEveryRowReachable(t *testing.T) {
 	c := Default()
 	for _, s := range c.Services() {
 		t.Run(s.ID, func(t *testing.T) {
-			if !validCategory(s.Category) || s.Category.String() != s.CategoryName {
+			if !s.Category.Valid() || s.Category.String() != s.CategoryName {
 				t.Errorf("category %q → %v", s.CategoryName, s.Category)
 			}
 			if c.Service(s.ID) != s {
@@ -141,7 +141,7 @@ func TestEveryRowReachable(t *testing.T) {
 		if got := c.MatchCookie(name); got != ck {
 			t.Errorf("cookie %q: MatchCookie(%q) = %v", ck.Pattern, name, got)
 		}
-		if !validCategory(ck.Category) || ck.Category.String() != ck.CategoryName {
+		if !ck.Category.Valid() || ck.Category.String() != ck.CategoryName {
 			t.Errorf("cookie %q: category %q → %v", ck.Pattern, ck.CategoryName, ck.Category)
 		}
 		if _, ok := ParseLifetime(ck.Lifetime); !ok {

@@ -89,7 +89,7 @@ func (c *Catalog) WithLists(lists ...HostList) (*Catalog, error) {
 	n := 0
 	for _, l := range lists {
 		n += len(l.Hosts)
-		if !validCategory(l.Category) || l.Category == policy.Necessary {
+		if !l.Category.Valid() || l.Category == policy.Necessary {
 			return nil, fmt.Errorf("block list %q: invalid category %s", l.Name, l.Category)
 		}
 	}

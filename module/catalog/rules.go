@@ -127,7 +127,7 @@ func (c *Catalog) With(r Rules) (*Catalog, error) {
 			errs = append(errs, fmt.Errorf("block: %v", err))
 			continue
 		}
-		if !validCategory(rule.Category) {
+		if !rule.Category.Valid() {
 			errs = append(errs, fmt.Errorf("block %q: invalid category %d", rule.Glob, rule.Category))
 			continue
 		}
@@ -174,7 +174,7 @@ func (c *Catalog) With(r Rules) (*Catalog, error) {
 			errs = append(errs, fmt.Errorf("block_inline %q: a substring shorter than 3 bytes would match ordinary scripts", rule.Substring))
 			continue
 		}
-		if !validCategory(rule.Category) {
+		if !rule.Category.Valid() {
 			errs = append(errs, fmt.Errorf("block_inline %q: invalid category %d", rule.Substring, rule.Category))
 			continue
 		}
@@ -244,7 +244,7 @@ func (c *Catalog) With(r Rules) (*Catalog, error) {
 			errs = append(errs, fmt.Errorf("cookie: %v", err))
 			continue
 		}
-		if !validCategory(rule.Category) {
+		if !rule.Category.Valid() {
 			errs = append(errs, fmt.Errorf("cookie %q: invalid category %d", rule.Glob, rule.Category))
 			continue
 		}

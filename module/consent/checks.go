@@ -39,7 +39,7 @@ func (h *Handler) ungrantable() map[policy.Category][]string {
 // never be set under categories, naming the cookies.
 func (h *Handler) warnUngrantable() {
 	found := h.ungrantable()
-	for _, c := range []policy.Category{policy.Preferences, policy.Analytics, policy.Marketing} {
+	for _, c := range policy.Optional {
 		names := found[c]
 		if len(names) == 0 {
 			continue

@@ -20,10 +20,10 @@ import (
 type metrics struct {
 	decisions      *prometheus.CounterVec // site, action
 	bannerShown    *prometheus.CounterVec // site
-	blocked        [htmlrewrite.NumCategories][htmlrewrite.NumKinds]prometheus.Counter
-	unclassified   [htmlrewrite.NumKinds]prometheus.Counter          // blocked, category="unclassified"
-	cookiesDropped [htmlrewrite.NumCategories + 1]prometheus.Counter // last: unknown
-	cookiesExpired [htmlrewrite.NumCategories + 1]prometheus.Counter
+	blocked        [policy.NumCategories][htmlrewrite.NumKinds]prometheus.Counter
+	unclassified   [htmlrewrite.NumKinds]prometheus.Counter     // blocked, category="unclassified"
+	cookiesDropped [policy.NumCategories + 1]prometheus.Counter // last: unknown
+	cookiesExpired [policy.NumCategories + 1]prometheus.Counter
 	bytes          prometheus.Counter
 	rewritten      prometheus.Counter
 	overflows      prometheus.Counter
@@ -36,7 +36,15 @@ type metrics struct {
 	shown     map[string]prometheus.Counter // site label → banner_shown_total
 }
 
-var metricCategories = [htmlrewrite.NumCategories + 1]string{"necessary", "preferences", "analytics", "marketing", "unknown"}
+// metricCategories are the category label's values in policy order, then
+// "unknown" for cookies no rule classifies.
+var metricCategories = func() (out [policy.NumCategories + 1]string) {
+	for i, c := range policy.Ordered {
+		out[i] = c.String()
+	}
+	out[policy.NumCategories] = "unknown"
+	return out
+}()
 
 func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 	const ns, sub = "caddy", "consent"
@@ -69,7 +77,7 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 	if err != nil {
 		return nil, err
 	}
-	for c := range htmlrewrite.NumCategories {
+	for c := range policy.NumCategories {
 		for k := range htmlrewrite.NumKinds {
 			m.blocked[c][k] = blocked.WithLabelValues(metricCategories[c], k.String())
 		}
@@ -110,10 +118,10 @@ func (m *metrics) page(p *htmlrewrite.Page, n int64) {
 }
 
 func cookieMetricIndex(c policy.Category, unknown bool) int {
-	if unknown {
-		return htmlrewrite.NumCategories
+	if i := c.Index(); i >= 0 && !unknown {
+		return i
 	}
-	return htmlrewrite.CategoryIndex(c)
+	return policy.NumCategories
 }
 
 // otherSite is the site label of every host that is not one of the server's

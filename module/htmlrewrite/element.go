@@ -454,7 +454,9 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat polic
 		r.page.UnclassifiedByKind[kind]++
 		return
 	}
-	r.page.BlockedBy[CategoryIndex(cat)][kind]++
+	if i := cat.Index(); i >= 0 {
+		r.page.BlockedBy[i][kind]++
+	}
 }
 
 // found records a service a URL in the markup names.

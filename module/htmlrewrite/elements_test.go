@@ -287,7 +287,7 @@ func TestMediaElements(t *testing.T) {
 			if got != tt.want {
 				t.Fatalf("got\n%s\nwant\n%s", got, tt.want)
 			}
-			if page.Blocked != 1 || page.BlockedByKind[tt.kind] != 1 || page.BlockedBy[CategoryIndex(tt.cat)][tt.kind] != 1 {
+			if page.Blocked != 1 || page.BlockedByKind[tt.kind] != 1 || page.BlockedBy[tt.cat.Index()][tt.kind] != 1 {
 				t.Errorf("Blocked = %d, by kind %v, by category and kind %v; want 1 %s %s", page.Blocked, page.BlockedByKind, page.BlockedBy, tt.cat, tt.kind)
 			}
 			if len(page.Found) != 1 {

@@ -165,8 +165,8 @@ type Page struct {
 	// BlockedByKind counts neutralised elements per kind (index with a Kind).
 	BlockedByKind [NumKinds]int
 	// BlockedBy counts neutralised elements per category (index with
-	// CategoryIndex) and kind, for metrics.
-	BlockedBy [NumCategories][NumKinds]int
+	// Category.Index) and kind, for metrics.
+	BlockedBy [policy.NumCategories][NumKinds]int
 	// Base: the page has a <base> element, which re-targets root-relative
 	// URLs (the banner's form and assets) to wherever it points.
 	Base bool
@@ -185,22 +185,6 @@ func (p *Page) InlineOnly(s *catalog.Service) bool {
 		}
 	}
 	return true
-}
-
-// NumCategories is the number of consent categories.
-const NumCategories = 4
-
-// CategoryIndex maps a category to 0…NumCategories-1 for Page.BlockedBy.
-func CategoryIndex(c policy.Category) int {
-	switch c {
-	case policy.Preferences:
-		return 1
-	case policy.Analytics:
-		return 2
-	case policy.Marketing:
-		return 3
-	}
-	return 0
 }
 
 // Unclassified stands for a third party no rule names, held until the

@@ -13,9 +13,6 @@ import (
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
-// declCategories is the declaration's order: necessary first, as in the banner.
-var declCategories = []policy.Category{policy.Necessary, policy.Preferences, policy.Analytics, policy.Marketing}
-
 // declCookie is one row of the declaration.
 type declCookie struct {
 	name       string
@@ -300,7 +297,7 @@ func RenderDeclaration(site Site, cat *catalog.Catalog, o DeclarationOptions) []
 		w.Esc(s)
 		w.Raw(`</a></p>`)
 	}
-	for _, c := range declCategories {
+	for _, c := range policy.Ordered {
 		rows := d.cookies[c]
 		for _, s := range d.services[c] {
 			if s.cookies == 0 {
@@ -533,7 +530,7 @@ func RenderDeclarationJSON(site Site, cat *catalog.Catalog, o DeclarationOptions
 	out := jsonDeclaration{
 		Host:               site.Host,
 		SettingsURL:        o.SettingsURL,
-		Categories:         make([]jsonCategory, 0, len(declCategories)),
+		Categories:         make([]jsonCategory, 0, len(policy.Ordered)),
 		Unclassified:       make([]jsonCookie, 0, len(d.unclassified)),
 		UnknownScriptHosts: d.unknownHosts,
 		RunTimeHosts:       runTimeJSON(site, cat),
@@ -548,7 +545,7 @@ func RenderDeclarationJSON(site Site, cat *catalog.Catalog, o DeclarationOptions
 	if out.UnknownScriptHosts == nil {
 		out.UnknownScriptHosts = []Host{}
 	}
-	for _, c := range declCategories {
+	for _, c := range policy.Ordered {
 		jc := jsonCategory{Category: c.String(), Cookies: []jsonCookie{}, Services: []jsonService{}}
 		for _, r := range d.cookies[c] {
 			jc.Cookies = append(jc.Cookies, r.json())

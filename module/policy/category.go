@@ -21,32 +21,54 @@ const (
 	Marketing
 )
 
-// Optional lists the categories a visitor can choose, in banner order.
-var Optional = []Category{Preferences, Analytics, Marketing}
+// NumCategories is the number of categories.
+const NumCategories = 4
 
-var categoryNames = map[Category]string{
-	Necessary:   "necessary",
-	Preferences: "preferences",
-	Analytics:   "analytics",
-	Marketing:   "marketing",
+// Ordered is every category in the one order the product shows and counts
+// them in: necessary first, as in the banner, the declaration, the metrics and
+// the audit. Category.Index is a category's place in it.
+var Ordered = [NumCategories]Category{Necessary, Preferences, Analytics, Marketing}
+
+// Optional lists the categories a visitor can choose, in banner order.
+var Optional = Ordered[1:]
+
+var categoryNames = [NumCategories]string{"necessary", "preferences", "analytics", "marketing"}
+
+// Index returns c's place in Ordered, 0…NumCategories-1, for arrays indexed by
+// category; -1 if c is not one category.
+func (c Category) Index() int {
+	switch c {
+	case Necessary:
+		return 0
+	case Preferences:
+		return 1
+	case Analytics:
+		return 2
+	case Marketing:
+		return 3
+	}
+	return -1
 }
+
+// Valid reports whether c is exactly one category.
+func (c Category) Valid() bool { return c.Index() >= 0 }
 
 // String returns the category's config name, such as "analytics".
 func (c Category) String() string {
-	if n, ok := categoryNames[c]; ok {
-		return n
+	if i := c.Index(); i >= 0 {
+		return categoryNames[i]
 	}
 	return fmt.Sprintf("category(%d)", uint8(c))
 }
 
 // ParseCategory reads a category by its config name.
 func ParseCategory(s string) (Category, error) {
-	for c, n := range categoryNames {
+	for i, n := range categoryNames {
 		if n == s {
-			return c, nil
+			return Ordered[i], nil
 		}
 	}
-	return 0, fmt.Errorf("unknown category %q (want one of necessary, preferences, analytics, marketing)", s)
+	return 0, fmt.Errorf("unknown category %q (want one of %s)", s, strings.Join(categoryNames[:], ", "))
 }
 
 // Set is a set of categories, such as the ones a visitor granted.
@@ -75,8 +97,8 @@ func (s Set) Without(c Category) Set { return s &^ Set(c) }
 
 // Categories lists the categories in s in a fixed order, necessary first.
 func (s Set) Categories() []Category {
-	out := make([]Category, 0, 4)
-	for _, c := range []Category{Necessary, Preferences, Analytics, Marketing} {
+	out := make([]Category, 0, NumCategories)
+	for _, c := range Ordered {
 		if s.Has(c) {
 			out = append(out, c)
 		}
