@@ -2,10 +2,7 @@ package consent
 
 import (
 	"fmt"
-	"os"
-	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
@@ -357,35 +354,6 @@ var singleValue = map[string]bool{
 	"google_consent_mode": true, "upstream_ip_truncate": true, "records": true, "declaration": true,
 }
 
-var envPlaceholder = regexp.MustCompile(`\{env\.([^{}]+)\}`)
-
-// checkEnvSecret resolves a secret made of {env.*} placeholders (and
-// literal text) as provisioning will, and reports a variable that is empty
-// or a result too short. The Caddyfile is adapted by the process that then
-// runs it (caddy run, and caddy reload under the same systemd unit), with the
-// same environment. A secret with other placeholders is left to provisioning.
-func checkEnvSecret(secret string) error {
-	if !hasPlaceholder(secret) || hasPlaceholder(envPlaceholder.ReplaceAllString(secret, "")) {
-		return nil
-	}
-	var empty []string
-	resolved := envPlaceholder.ReplaceAllStringFunc(secret, func(m string) string {
-		name := envPlaceholder.FindStringSubmatch(m)[1]
-		v := os.Getenv(name)
-		if v == "" {
-			empty = append(empty, name)
-		}
-		return v
-	})
-	if len(empty) > 0 {
-		return fmt.Errorf("environment variable %s is empty or unset; give Caddy the key (at least %d bytes), e.g. with EnvironmentFile= in its systemd unit", strings.Join(empty, ", "), MinSecretLen)
-	}
-	if len(resolved) < MinSecretLen {
-		return fmt.Errorf("resolves to %d bytes, want at least %d", len(resolved), MinSecretLen)
-	}
-	return nil
-}
-
 func oneArg(d *caddyfile.Dispenser, dst *string) error {
 	if !d.NextArg() {
 		return d.ArgErr()
@@ -411,15 +379,6 @@ func onOff(d *caddyfile.Dispenser) (bool, error) {
 		return false, nil
 	}
 	return false, d.Errf("%s %q: want on or off", name, v)
-}
-
-func hasPlaceholder(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '{' {
-			return true
-		}
-	}
-	return false
 }
 
 // Interface guards
