@@ -328,11 +328,10 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	h.cssURL, h.jsURL = h.Path+"/assets/"+css, h.Path+"/assets/"+js
 	h.rendered = new(renderCache)
 	var err error
-	if h.UnknownCookies == "" {
-		h.UnknownCookies = "allow"
-	}
-	if h.UnknownHosts == "" {
-		h.UnknownHosts = "hold"
+	for sub, v := range map[string]*string{"unknown_cookies": &h.UnknownCookies, "declaration": &h.Declaration, "unknown_hosts": &h.UnknownHosts, "csp": &h.CSP} {
+		if *v == "" {
+			*v = choices[sub][0]
+		}
 	}
 	if h.firstParty, err = parseFirstParty(h.FirstParty); err != nil {
 		return fmt.Errorf("first_party: %v", err)
@@ -383,9 +382,6 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	secret, err := h.loadSecret(ctx)
 	if err != nil {
 		return err
-	}
-	if h.CSP == "" {
-		h.CSP = CSPReport
 	}
 	h.csp = h.provisionCSP()
 	if h.cspIntake, err = newReportIntake(ctx.GetMetricsRegistry()); err != nil {

@@ -7,7 +7,6 @@ import (
 	"path"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,61 +18,78 @@ import (
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
-// Validate checks the config for what the Caddyfile parser cannot see, such as
-// a JSON config written by hand.
+// Every check of the config is here, once. The Caddyfile parser makes each
+// as soon as it has read the subdirective, so that the error names its line;
+// Validate makes them on a JSON config (Provision has already parsed the
+// categories, first_party, the rules and the block lists).
+
+// Validate checks the provisioned config as the Caddyfile parser does.
 func (h *Handler) Validate() error {
-	if time.Duration(h.MaxAge) <= 0 || time.Duration(h.MaxAge) > MaxMaxAge {
-		return fmt.Errorf("max_age %s: must be between 1s and 400d", time.Duration(h.MaxAge))
-	}
-	if err := validPolicyURL(h.PolicyURL); err != nil {
-		return fmt.Errorf("policy_url: %v", err)
-	}
-	if err := validCookieName(h.CookieName); err != nil {
-		return fmt.Errorf("cookie_name: %v", err)
-	}
-	if err := validPathPrefix(h.Path); err != nil {
-		return fmt.Errorf("path: %v", err)
-	}
-	for _, l := range h.Languages {
-		if err := validLanguage(l); err != nil {
-			return fmt.Errorf("languages: %v", err)
-		}
-	}
-	for l, kv := range h.Texts {
-		for k := range kv {
-			if err := validText(l, k); err != nil {
-				return fmt.Errorf("text: %v", err)
-			}
-		}
-	}
-	if h.UnknownCookies != "allow" && h.UnknownCookies != "block" {
-		return fmt.Errorf("unknown_cookies %q: want allow or block", h.UnknownCookies)
-	}
-	if h.Declaration != "" && h.Declaration != "learn" && h.Declaration != "pin" {
-		return fmt.Errorf("declaration %q: want learn or pin", h.Declaration)
-	}
-	if h.UnknownHosts != "hold" && h.UnknownHosts != "allow" {
-		return fmt.Errorf("unknown_hosts %q: want hold or allow", h.UnknownHosts)
-	}
-	for _, b := range h.bypass {
-		if err := validPathGlob(b); err != nil {
-			return fmt.Errorf("bypass: %v", err)
-		}
-	}
-	for _, a := range h.Allow {
-		if err := catalog.ValidURLGlob(a); err != nil {
-			return fmt.Errorf("allow: %v", err)
-		}
-	}
-	if err := validCSPMode(h.CSP); err != nil {
-		return fmt.Errorf("csp: %v", err)
-	}
-	if t := h.UpstreamIPTruncate; t != nil {
-		if err := validBits(t.IPv4Bits, t.IPv6Bits); err != nil {
-			return fmt.Errorf("upstream_ip_truncate: %v", err)
+	maxAge := time.Duration(h.MaxAge)
+	for _, err := range []error{
+		named("max_age "+maxAge.String(), validMaxAge(maxAge)),
+		named("policy_url", validPolicyURL(h.PolicyURL)),
+		named("cookie_name", validCookieName(h.CookieName)),
+		named("path", validPathPrefix(h.Path)),
+		named("languages", each(h.Languages, validLanguage)),
+		named("text", validTexts(h.Texts)),
+		validChoice("unknown_cookies", h.UnknownCookies),
+		validChoice("declaration", h.Declaration),
+		validChoice("unknown_hosts", h.UnknownHosts),
+		named("bypass", each(h.bypass, validPathGlob)),
+		named("allow", each(h.Allow, catalog.ValidURLGlob)),
+		validChoice("csp", h.CSP),
+		named("upstream_ip_truncate", validTruncate(h.UpstreamIPTruncate)),
+	} {
+		if err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// named puts the subdirective (and value) an error is about in front of it.
+func named(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %v", what, err)
+}
+
+// each checks every value of a list.
+func each[T any](vals []T, valid func(T) error) error {
+	for _, v := range vals {
+		if err := valid(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validMaxAge(d time.Duration) error {
+	if d <= 0 || d > MaxMaxAge {
+		days := MaxMaxAge / (24 * time.Hour)
+		return fmt.Errorf("must be between 1s and %dd (browsers cap cookies at %d days)", days, days)
+	}
+	return nil
+}
+
+// choices are the words of the subdirectives that take one of a few, the
+// default first.
+var choices = map[string][]string{
+	"unknown_cookies": {"allow", "block"},
+	"declaration":     {"learn", "pin"},
+	"unknown_hosts":   {"hold", "allow"},
+	"csp":             {CSPReport, CSPEnforce, CSPOff},
+}
+
+// validChoice checks the value of a subdirective that takes one of choices[sub].
+func validChoice(sub, v string) error {
+	want := choices[sub]
+	if slices.Contains(want, v) {
+		return nil
+	}
+	return fmt.Errorf("%s %q: want %s or %s", sub, v, strings.Join(want[:len(want)-1], ", "), want[len(want)-1])
 }
 
 func validPolicyURL(s string) error {
@@ -140,12 +156,15 @@ func languageHint(tag string) string {
 
 var envPlaceholder = regexp.MustCompile(`\{env\.([^{}]+)\}`)
 
-// checkEnvSecret resolves a secret made of {env.*} placeholders (and
-// literal text) as provisioning will, and reports a variable that is empty
-// or a result too short. The Caddyfile is adapted by the process that then
+// validSecret checks a secret as far as the config can: a literal one's
+// length, and one made of {env.*} placeholders (and literal text) resolved
+// as provisioning will. The Caddyfile is adapted by the process that then
 // runs it (caddy run, and caddy reload under the same systemd unit), with the
 // same environment. A secret with other placeholders is left to provisioning.
-func checkEnvSecret(secret string) error {
+func validSecret(secret string) error {
+	if !hasPlaceholder(secret) && len(secret) < MinSecretLen {
+		return fmt.Errorf("secret: %d bytes, want at least %d", len(secret), MinSecretLen)
+	}
 	if !hasPlaceholder(secret) || hasPlaceholder(envPlaceholder.ReplaceAllString(secret, "")) {
 		return nil
 	}
@@ -159,10 +178,10 @@ func checkEnvSecret(secret string) error {
 		return v
 	})
 	if len(empty) > 0 {
-		return fmt.Errorf("environment variable %s is empty or unset; give Caddy the key (at least %d bytes), e.g. with EnvironmentFile= in its systemd unit", strings.Join(empty, ", "), MinSecretLen)
+		return fmt.Errorf("secret %s: environment variable %s is empty or unset; give Caddy the key (at least %d bytes), e.g. with EnvironmentFile= in its systemd unit", secret, strings.Join(empty, ", "), MinSecretLen)
 	}
 	if len(resolved) < MinSecretLen {
-		return fmt.Errorf("resolves to %d bytes, want at least %d", len(resolved), MinSecretLen)
+		return fmt.Errorf("secret %s: resolves to %d bytes, want at least %d", secret, len(resolved), MinSecretLen)
 	}
 	return nil
 }
@@ -223,12 +242,13 @@ func validPathGlob(s string) error {
 	return nil
 }
 
-func validBits(v4, v6 int) error {
-	if v4 < 0 || v4 > 32 {
-		return fmt.Errorf("ipv4 bits %d: want 0 to 32", v4)
-	}
-	if v6 < 0 || v6 > 128 {
-		return fmt.Errorf("ipv6 bits %d: want 0 to 128", v6)
+func validTruncate(t *IPTruncate) error {
+	switch {
+	case t == nil:
+	case t.IPv4Bits < 0 || t.IPv4Bits > 32:
+		return fmt.Errorf("ipv4 bits %d: want 0 to 32", t.IPv4Bits)
+	case t.IPv6Bits < 0 || t.IPv6Bits > 128:
+		return fmt.Errorf("ipv6 bits %d: want 0 to 128", t.IPv6Bits)
 	}
 	return nil
 }
@@ -243,19 +263,15 @@ func validText(lang, key string) error {
 	return nil
 }
 
-// validCSPMode checks the csp value.
-func validCSPMode(m string) error {
-	switch m {
-	case CSPReport, CSPEnforce, CSPOff:
-		return nil
+func validTexts(texts map[string]map[string]string) error {
+	for lang, kv := range texts {
+		for key := range kv {
+			if err := validText(lang, key); err != nil {
+				return err
+			}
+		}
 	}
-	return errCSPMode(m)
-}
-
-type errCSPMode string
-
-func (e errCSPMode) Error() string {
-	return strconv.Quote(string(e)) + ": want report, enforce or off"
+	return nil
 }
 
 // checkBlockList is the Caddyfile's early check of a block_list: the file
