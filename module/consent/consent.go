@@ -1,10 +1,6 @@
-// Package consent is the http.handlers.consent middleware: it reads a visitor's
-// consent, rewrites HTML responses so that trackers the visitor has not agreed
-// to never load, injects the consent banner, and answers the consent endpoints.
-// The pure work lives in sibling packages (htmlrewrite, catalog, policy,
-// banner, firewall, inventory); this package wires them into Caddy.
-//
-// The files, in the order a request meets them:
+// Package consent is the http.handlers.consent middleware: Caddy's side of
+// the consent banner, wiring the pure packages (htmlrewrite, catalog, policy,
+// banner, firewall, inventory) into a request. Its files, in request order:
 //
 //	consent.go      Handler (its comment is the manual), defaults, Provision, Cleanup
 //	validate.go     every config check, for the Caddyfile parser and Validate alike
