@@ -216,7 +216,7 @@ func nextText(z *html.Tokenizer, line *int) []byte {
 }
 
 // ownScriptStart opens the Google Consent Mode default the consent module
-// writes before the first Google tag (module/consent/consentmode.go).
+// writes before the first Google tag (module/consent/rewrite.go).
 var ownScriptStart = []byte("<script data-consent-mode")
 
 // withoutOwnOutput removes what the consent module itself wrote into a page

@@ -2,10 +2,7 @@ package consent
 
 import (
 	"fmt"
-	"os"
-	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
@@ -31,38 +28,9 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 	return c, nil
 }
 
-// UnmarshalCaddyfile sets up the handler from Caddyfile tokens. Syntax:
-//
-//	consent [<matcher>] {
-//		policy_version  <string>|auto
-//		max_age         <duration>
-//		policy_url      <url>
-//		categories      <name>...
-//		languages       <tag>...
-//		gpc             on|off
-//		dnt             on|off
-//		secret          <key>
-//		cookie_name     <name>
-//		path            <prefix>
-//		cookie          <glob> <category> [<purpose>] [{
-//			provider <name>
-//			service  <catalog-id|name>
-//		}]
-//		block           <url-glob> <category>
-//		block_inline    <substring> <category>
-//		allow           <url-glob>
-//		unknown_cookies allow|block
-//		bypass          <path-glob>...
-//		google_consent_mode on|off
-//		upstream_ip_truncate [<ipv4_bits> [<ipv6_bits>]]
-//		records         on|off
-//		declaration     learn|pin
-//		csp             report|enforce|off
-//		unknown_hosts   hold|allow
-//		first_party     <domain>...
-//		block_list      <file> [<category>]
-//		text            <lang> <key> <text>
-//	}
+// UnmarshalCaddyfile sets up the handler from Caddyfile tokens; the syntax
+// is in Handler's comment, the manual. Each subdirective is checked as soon as
+// it is read, with validate.go's checks, so that an error names its line.
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // consume directive name
 	if d.NextArg() {
@@ -93,8 +61,8 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if err != nil {
 				return d.Errf("max_age: %v", err)
 			}
-			if dur <= 0 || dur > MaxMaxAge {
-				return d.Errf("max_age %s: must be between 1s and 400d (browsers cap cookies at 400 days)", s)
+			if err := validMaxAge(dur); err != nil {
+				return d.Errf("max_age %s: %v", s, err)
 			}
 			h.MaxAge = caddy.Duration(dur)
 		case "policy_url":
@@ -120,10 +88,8 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if len(args) == 0 {
 				return d.ArgErr()
 			}
-			for _, a := range args {
-				if err := validLanguage(a); err != nil {
-					return d.Errf("languages: %v", err)
-				}
+			if err := each(args, validLanguage); err != nil {
+				return d.Errf("languages: %v", err)
 			}
 			h.Languages = append(h.Languages, args...)
 		case "gpc":
@@ -145,11 +111,8 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			// A placeholder is expanded at provision time and checked there
 			// too; {env.*} ones are checked here already, so that the error
 			// names this line.
-			if !hasPlaceholder(h.Secret) && len(h.Secret) < MinSecretLen {
-				return d.Errf("secret: %d bytes, want at least %d", len(h.Secret), MinSecretLen)
-			}
-			if err := checkEnvSecret(h.Secret); err != nil {
-				return d.Errf("secret %s: %v", h.Secret, err)
+			if err := validSecret(h.Secret); err != nil {
+				return d.WrapErr(err)
 			}
 		case "cookie_name":
 			if err := oneArg(d, &h.CookieName); err != nil {
@@ -233,21 +196,16 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			}
 			h.Allow = append(h.Allow, glob)
 		case "unknown_cookies":
-			if err := oneArg(d, &h.UnknownCookies); err != nil {
+			if err := choice(d, &h.UnknownCookies); err != nil {
 				return err
-			}
-			if h.UnknownCookies != "allow" && h.UnknownCookies != "block" {
-				return d.Errf("unknown_cookies %q: want allow or block", h.UnknownCookies)
 			}
 		case "bypass":
 			args := d.RemainingArgs()
 			if len(args) == 0 {
 				return d.ArgErr()
 			}
-			for _, a := range args {
-				if err := validPathGlob(a); err != nil {
-					return d.Errf("bypass: %v", err)
-				}
+			if err := each(args, validPathGlob); err != nil {
+				return d.Errf("bypass: %v", err)
 			}
 			h.Bypass = append(h.Bypass, args...)
 		case "google_consent_mode":
@@ -273,7 +231,7 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 					t.IPv6Bits = n
 				}
 			}
-			if err := validBits(t.IPv4Bits, t.IPv6Bits); err != nil {
+			if err := validTruncate(t); err != nil {
 				return d.Errf("upstream_ip_truncate: %v", err)
 			}
 			h.UpstreamIPTruncate = t
@@ -299,25 +257,16 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			}
 			h.Records = &b
 		case "declaration":
-			if err := oneArg(d, &h.Declaration); err != nil {
+			if err := choice(d, &h.Declaration); err != nil {
 				return err
-			}
-			if h.Declaration != "learn" && h.Declaration != "pin" {
-				return d.Errf("declaration %q: want learn or pin", h.Declaration)
 			}
 		case "csp":
-			if err := oneArg(d, &h.CSP); err != nil {
+			if err := choice(d, &h.CSP); err != nil {
 				return err
-			}
-			if err := validCSPMode(h.CSP); err != nil {
-				return d.Errf("csp %v", err)
 			}
 		case "unknown_hosts":
-			if err := oneArg(d, &h.UnknownHosts); err != nil {
+			if err := choice(d, &h.UnknownHosts); err != nil {
 				return err
-			}
-			if h.UnknownHosts != "hold" && h.UnknownHosts != "allow" {
-				return d.Errf("unknown_hosts %q: want hold or allow", h.UnknownHosts)
 			}
 		case "block_list":
 			args := d.RemainingArgs()
@@ -357,35 +306,6 @@ var singleValue = map[string]bool{
 	"google_consent_mode": true, "upstream_ip_truncate": true, "records": true, "declaration": true,
 }
 
-var envPlaceholder = regexp.MustCompile(`\{env\.([^{}]+)\}`)
-
-// checkEnvSecret resolves a secret made of {env.*} placeholders (and
-// literal text) as provisioning will, and reports a variable that is empty
-// or a result too short. The Caddyfile is adapted by the process that then
-// runs it (caddy run, and caddy reload under the same systemd unit), with the
-// same environment. A secret with other placeholders is left to provisioning.
-func checkEnvSecret(secret string) error {
-	if !hasPlaceholder(secret) || hasPlaceholder(envPlaceholder.ReplaceAllString(secret, "")) {
-		return nil
-	}
-	var empty []string
-	resolved := envPlaceholder.ReplaceAllStringFunc(secret, func(m string) string {
-		name := envPlaceholder.FindStringSubmatch(m)[1]
-		v := os.Getenv(name)
-		if v == "" {
-			empty = append(empty, name)
-		}
-		return v
-	})
-	if len(empty) > 0 {
-		return fmt.Errorf("environment variable %s is empty or unset; give Caddy the key (at least %d bytes), e.g. with EnvironmentFile= in its systemd unit", strings.Join(empty, ", "), MinSecretLen)
-	}
-	if len(resolved) < MinSecretLen {
-		return fmt.Errorf("resolves to %d bytes, want at least %d", len(resolved), MinSecretLen)
-	}
-	return nil
-}
-
 func oneArg(d *caddyfile.Dispenser, dst *string) error {
 	if !d.NextArg() {
 		return d.ArgErr()
@@ -395,6 +315,18 @@ func oneArg(d *caddyfile.Dispenser, dst *string) error {
 		return d.ArgErr()
 	}
 	*dst = v
+	return nil
+}
+
+// choice reads the one word of a subdirective that takes one of choices.
+func choice(d *caddyfile.Dispenser, dst *string) error {
+	sub := d.Val()
+	if err := oneArg(d, dst); err != nil {
+		return err
+	}
+	if err := validChoice(sub, *dst); err != nil {
+		return d.WrapErr(err)
+	}
 	return nil
 }
 
@@ -411,15 +343,6 @@ func onOff(d *caddyfile.Dispenser) (bool, error) {
 		return false, nil
 	}
 	return false, d.Errf("%s %q: want on or off", name, v)
-}
-
-func hasPlaceholder(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '{' {
-			return true
-		}
-	}
-	return false
 }
 
 // Interface guards

@@ -1,18 +1,33 @@
-// Package consent is the http.handlers.consent middleware: it reads a visitor's
-// consent, rewrites HTML responses so that trackers the visitor has not agreed
-// to never load, injects the consent banner, and answers the consent endpoints.
+// Package consent is the http.handlers.consent middleware: Caddy's side of
+// the consent banner, wiring the pure packages (htmlrewrite, catalog, policy,
+// banner, firewall, inventory) into a request. Its files, in request order:
 //
-// The pure work lives in sibling packages (htmlrewrite, catalog, policy,
-// banner, firewall); this package wires them into Caddy.
+//	consent.go      Handler (its comment is the manual), defaults, Provision, Cleanup
+//	validate.go     every config check, for the Caddyfile parser and Validate alike
+//	caddyfile.go    the Caddyfile parser
+//	request.go      ServeHTTP: the visitor's consent, endpoints, bypass, the upstream request
+//	writer.go       the response writer: rewrite or pass, stream through the rewriter
+//	decode.go       an upstream body compressed anyway, decoded for the rewriter
+//	headers.go      response headers: Set-Cookie, ETag, Vary, Cache-Control, Link
+//	csp.go          the module's own Content-Security-Policy, and the upstream's nonces
+//	rewrite.go      the rewriter's options: banner, unknown third parties, stubs, Consent Mode
+//	view.go         what the banner and the placeholders are rendered from
+//	endpoints.go    under path: decisions and their records, settings, declaration, assets
+//	csp_report.go   under path: the CSP violation reports
+//	inventory.go    what the declaration learns from responses; storage failures
+//	sites.go        which site a Host header belongs to (inventory and metrics)
+//	metrics.go      the caddy_consent_* series
+//	secret.go       the cookie signing key, generated once and kept in storage
+//	matcher.go      the consent request matcher (http.matchers.consent)
+//	*knob*_*.go     build-tagged hooks for bench/spin.sh and the cluster e2e test
 package consent
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"path"
-	"strings"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
@@ -48,6 +63,10 @@ const (
 // DefaultBypass lists the paths left alone unless `bypass` says otherwise:
 // the WordPress and Drupal admin and login areas, and their APIs.
 var DefaultBypass = []string{"/wp-admin/*", "/wp-login.php", "/wp-json/*", "/xmlrpc.php", "/admin/*", "/user/login*"}
+
+// blockListCategory is the category of a block_list without one: the lists
+// operators bring are mostly of ads and tracking.
+const blockListCategory = "marketing"
 
 // Handler (http.handlers.consent) puts a consent banner in front of a site
 // that was built without one, typically a legacy WordPress or Drupal site
@@ -305,11 +324,10 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	h.cssURL, h.jsURL = h.Path+"/assets/"+css, h.Path+"/assets/"+js
 	h.rendered = new(renderCache)
 	var err error
-	if h.UnknownCookies == "" {
-		h.UnknownCookies = "allow"
-	}
-	if h.UnknownHosts == "" {
-		h.UnknownHosts = "hold"
+	for sub, v := range map[string]*string{"unknown_cookies": &h.UnknownCookies, "declaration": &h.Declaration, "unknown_hosts": &h.UnknownHosts, "csp": &h.CSP} {
+		if *v == "" {
+			*v = choices[sub][0]
+		}
 	}
 	if h.firstParty, err = parseFirstParty(h.FirstParty); err != nil {
 		return fmt.Errorf("first_party: %v", err)
@@ -361,9 +379,6 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if err != nil {
 		return err
 	}
-	if h.CSP == "" {
-		h.CSP = CSPReport
-	}
 	h.csp = h.provisionCSP()
 	if h.cspIntake, err = newReportIntake(ctx.GetMetricsRegistry()); err != nil {
 		return fmt.Errorf("registering metrics: %v", err)
@@ -388,6 +403,64 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		h.records = h.logger.Named("records")
 	}
 	return h.startInventory(ctx)
+}
+
+// catalogRules turns the block, block_inline, allow and cookie config into catalog rules.
+func (h *Handler) catalogRules() (catalog.Rules, error) {
+	var r catalog.Rules
+	for _, b := range h.Block {
+		c, err := parseBlockCategory(b.Category)
+		if err != nil {
+			return r, fmt.Errorf("block %s: %v", b.URL, err)
+		}
+		r.Block = append(r.Block, catalog.URLRule{Glob: b.URL, Category: c})
+	}
+	for _, b := range h.BlockInline {
+		c, err := parseBlockCategory(b.Category)
+		if err != nil {
+			return r, fmt.Errorf("block_inline %q: %v", b.Contains, err)
+		}
+		r.BlockInline = append(r.BlockInline, catalog.InlineRule{Substring: b.Contains, Category: c})
+	}
+	r.Allow = append(r.Allow, h.Allow...)
+	for _, k := range h.Cookies {
+		c, err := policy.ParseCategory(k.Category)
+		if err != nil {
+			return r, fmt.Errorf("cookie %s: %v", k.Name, err)
+		}
+		r.Cookies = append(r.Cookies, catalog.CookieRule{Glob: k.Name, Category: c, Purpose: k.Purpose, Provider: k.Provider, Service: k.Service})
+	}
+	return r, nil
+}
+
+// withBlockLists reads the block_list files into c's host matcher.
+func (h *Handler) withBlockLists(c *catalog.Catalog) (*catalog.Catalog, error) {
+	lists := make([]catalog.HostList, 0, len(h.BlockLists))
+	for _, bl := range h.BlockLists {
+		name := bl.Category
+		if name == "" {
+			name = blockListCategory
+		}
+		cat, err := parseBlockCategory(name)
+		if err != nil {
+			return nil, fmt.Errorf("block_list %s: %v", bl.File, err)
+		}
+		f, err := os.Open(bl.File)
+		if err != nil {
+			return nil, fmt.Errorf("block_list: %v", err)
+		}
+		hosts, skipped, first, err := catalog.ParseHostList(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("block_list %s: %v", bl.File, err)
+		}
+		if h.logger != nil {
+			h.logger.Info("block list loaded", zap.String("file", bl.File), zap.Int("hosts", len(hosts)),
+				zap.Int("lines_skipped", skipped), zap.Int("first_skipped_line", first))
+		}
+		lists = append(lists, catalog.HostList{Name: filepath.Base(bl.File), Category: cat, Hosts: hosts})
+	}
+	return c.WithLists(lists...)
 }
 
 // startInventory loads what earlier runs and other instances sharing the
@@ -441,236 +514,6 @@ func (h *Handler) Cleanup() error {
 	if h.stopInv != nil {
 		h.stopInv()
 		<-h.invDone
-	}
-	return nil
-}
-
-// catalogRules turns the block, block_inline, allow and cookie config into catalog rules.
-func (h *Handler) catalogRules() (catalog.Rules, error) {
-	var r catalog.Rules
-	for _, b := range h.Block {
-		c, err := parseBlockCategory(b.Category)
-		if err != nil {
-			return r, fmt.Errorf("block %s: %v", b.URL, err)
-		}
-		r.Block = append(r.Block, catalog.URLRule{Glob: b.URL, Category: c})
-	}
-	for _, b := range h.BlockInline {
-		c, err := parseBlockCategory(b.Category)
-		if err != nil {
-			return r, fmt.Errorf("block_inline %q: %v", b.Contains, err)
-		}
-		r.BlockInline = append(r.BlockInline, catalog.InlineRule{Substring: b.Contains, Category: c})
-	}
-	r.Allow = append(r.Allow, h.Allow...)
-	for _, k := range h.Cookies {
-		c, err := policy.ParseCategory(k.Category)
-		if err != nil {
-			return r, fmt.Errorf("cookie %s: %v", k.Name, err)
-		}
-		r.Cookies = append(r.Cookies, catalog.CookieRule{Glob: k.Name, Category: c, Purpose: k.Purpose, Provider: k.Provider, Service: k.Service})
-	}
-	return r, nil
-}
-
-// Validate checks the config for what the Caddyfile parser cannot see, such as
-// a JSON config written by hand.
-func (h *Handler) Validate() error {
-	if time.Duration(h.MaxAge) <= 0 || time.Duration(h.MaxAge) > MaxMaxAge {
-		return fmt.Errorf("max_age %s: must be between 1s and 400d", time.Duration(h.MaxAge))
-	}
-	if err := validPolicyURL(h.PolicyURL); err != nil {
-		return fmt.Errorf("policy_url: %v", err)
-	}
-	if err := validCookieName(h.CookieName); err != nil {
-		return fmt.Errorf("cookie_name: %v", err)
-	}
-	if err := validPathPrefix(h.Path); err != nil {
-		return fmt.Errorf("path: %v", err)
-	}
-	for _, l := range h.Languages {
-		if err := validLanguage(l); err != nil {
-			return fmt.Errorf("languages: %v", err)
-		}
-	}
-	for l, kv := range h.Texts {
-		for k := range kv {
-			if err := validText(l, k); err != nil {
-				return fmt.Errorf("text: %v", err)
-			}
-		}
-	}
-	if h.UnknownCookies != "allow" && h.UnknownCookies != "block" {
-		return fmt.Errorf("unknown_cookies %q: want allow or block", h.UnknownCookies)
-	}
-	if h.Declaration != "" && h.Declaration != "learn" && h.Declaration != "pin" {
-		return fmt.Errorf("declaration %q: want learn or pin", h.Declaration)
-	}
-	if h.UnknownHosts != "hold" && h.UnknownHosts != "allow" {
-		return fmt.Errorf("unknown_hosts %q: want hold or allow", h.UnknownHosts)
-	}
-	for _, b := range h.bypass {
-		if err := validPathGlob(b); err != nil {
-			return fmt.Errorf("bypass: %v", err)
-		}
-	}
-	for _, a := range h.Allow {
-		if err := catalog.ValidURLGlob(a); err != nil {
-			return fmt.Errorf("allow: %v", err)
-		}
-	}
-	if err := validCSPMode(h.CSP); err != nil {
-		return fmt.Errorf("csp: %v", err)
-	}
-	if t := h.UpstreamIPTruncate; t != nil {
-		if err := validBits(t.IPv4Bits, t.IPv6Bits); err != nil {
-			return fmt.Errorf("upstream_ip_truncate: %v", err)
-		}
-	}
-	return nil
-}
-
-// bypassed reports whether the request path is one the ops team keeps out of
-// rewriting. The globs match the path the upstream will route on: an
-// upstream that resolves dot segments serves /wp-admin/..%2f as the home page,
-// so a path with dot segments, an encoded slash or a backslash is never
-// bypassed (it is rewritten, which fails safe), and the rest is matched
-// cleaned of repeated slashes.
-func (h *Handler) bypassed(u *url.URL) bool {
-	p := u.Path
-	if hasDotSegment(p) || strings.IndexByte(p, '\\') >= 0 || u.RawPath != "" && ambiguousEscapes(u.RawPath) {
-		return false
-	}
-	p = path.Clean(p)
-	if strings.HasSuffix(u.Path, "/") && p != "/" {
-		p += "/"
-	}
-	for _, g := range h.bypass {
-		if ok, _ := path.Match(g, p); ok {
-			return true
-		}
-		// A trailing * is a prefix match, as in Caddy's path matcher:
-		// "/wp-admin/*" covers /wp-admin/css/x.css and "/user*" covers
-		// /user/login, where path.Match's * stops at a slash.
-		if strings.HasSuffix(g, "*") && strings.HasPrefix(p, g[:len(g)-1]) {
-			return true
-		}
-	}
-	return false
-}
-
-// hasDotSegment reports whether a decoded path holds a "." or ".." segment.
-func hasDotSegment(p string) bool {
-	for seg := range strings.SplitSeq(p, "/") {
-		if seg == "." || seg == ".." {
-			return true
-		}
-	}
-	return false
-}
-
-// ambiguousEscapes reports whether an escaped path encodes a character that
-// servers disagree on: "/" and "\" as %2F and %5C, or a dot as %2E.
-func ambiguousEscapes(raw string) bool {
-	for i := 0; i+2 < len(raw); i++ {
-		if raw[i] != '%' {
-			continue
-		}
-		switch raw[i+1 : i+3] {
-		case "2f", "2F", "5c", "5C", "2e", "2E":
-			return true
-		}
-	}
-	return false
-}
-
-func parseOptionalCategory(n string) (policy.Category, error) {
-	c, err := policy.ParseCategory(n)
-	if err != nil {
-		return 0, err
-	}
-	if c == policy.Necessary {
-		return 0, fmt.Errorf("necessary is always on and cannot be offered as a choice")
-	}
-	return c, nil
-}
-
-// parseBlockCategory is for block rules: blocking as "necessary" would never
-// block, which is what `allow` is for.
-func parseBlockCategory(n string) (policy.Category, error) {
-	c, err := policy.ParseCategory(n)
-	if err != nil {
-		return 0, err
-	}
-	if c == policy.Necessary {
-		return 0, fmt.Errorf("necessary resources are never blocked; use allow instead")
-	}
-	return c, nil
-}
-
-func validPolicyURL(s string) error {
-	if s == "" {
-		return nil
-	}
-	if strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") && !strings.HasPrefix(s, "/\\") {
-		if strings.ContainsAny(s, " \t\r\n\"<>\\") {
-			return fmt.Errorf("%q: a site path may not contain spaces, quotes, angle brackets or backslashes", s)
-		}
-		return nil
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return fmt.Errorf("%q: %v", s, err)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q: want an http(s) URL or a site path starting with /", s)
-	}
-	if strings.ContainsAny(s, " \t\r\n\"<>\\") {
-		return fmt.Errorf("%q: may not contain spaces, quotes, angle brackets or backslashes", s)
-	}
-	return nil
-}
-
-// validCookieName accepts an RFC 6265 token.
-func validCookieName(s string) error {
-	if s == "" {
-		return fmt.Errorf("empty")
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
-			return fmt.Errorf("%q: not a valid cookie name (RFC 6265 token)", s)
-		}
-	}
-	return nil
-}
-
-func validPathPrefix(s string) error {
-	if !strings.HasPrefix(s, "/") || s == "/" || strings.HasSuffix(s, "/") {
-		return fmt.Errorf("%q: want a path such as /_consent (leading slash, no trailing slash)", s)
-	}
-	if strings.ContainsAny(s, " *?[]{}\\\"'<>") {
-		return fmt.Errorf("%q: may not contain spaces, globs, quotes or backslashes", s)
-	}
-	return nil
-}
-
-func validPathGlob(s string) error {
-	if !strings.HasPrefix(s, "/") {
-		return fmt.Errorf("%q: a path glob starts with /", s)
-	}
-	if _, err := path.Match(s, "/"); err != nil {
-		return fmt.Errorf("%q: %v", s, err)
-	}
-	return nil
-}
-
-func validBits(v4, v6 int) error {
-	if v4 < 0 || v4 > 32 {
-		return fmt.Errorf("ipv4 bits %d: want 0 to 32", v4)
-	}
-	if v6 < 0 || v6 > 128 {
-		return fmt.Errorf("ipv6 bits %d: want 0 to 128", v6)
 	}
 	return nil
 }

@@ -48,12 +48,10 @@ func (m *MatchConsent) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		if len(args) == 0 {
 			return d.ArgErr()
 		}
-		for _, a := range args {
-			if _, err := policy.ParseCategory(a); err != nil {
-				return d.Errf("consent matcher: %v", err)
-			}
-		}
 		*m = append(*m, args...)
+		if err := m.Validate(); err != nil {
+			return d.WrapErr(err) // the error names this line
+		}
 	}
 	return nil
 }

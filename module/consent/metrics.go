@@ -3,8 +3,6 @@ package consent
 import (
 	"errors"
 	"net/http"
-	"slices"
-	"strings"
 	"sync"
 
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
@@ -122,93 +120,6 @@ func cookieMetricIndex(c policy.Category, unknown bool) int {
 		return i
 	}
 	return policy.NumCategories
-}
-
-// otherSite is the site label of every host that is not one of the server's
-// configured hosts, so that a client's Host header cannot grow the series.
-const otherSite = "other"
-
-// maxSiteLabels bounds the site label's values on a server with very many
-// hosts; hosts past the bound (in sorted order) count as other.
-const maxSiteLabels = 200
-
-// siteLabels are the host names of the site blocks of one server: exact
-// names and wildcard patterns (*.example.com), lower case.
-type siteLabels struct {
-	exact map[string]bool
-	wild  []string
-}
-
-// sitesOf reads the hosts the server's routes match on. Caddy provisions a
-// server's matchers before its handlers and puts the server in the context of
-// both, so the host matchers the Caddyfile made of the site addresses are
-// there, compiled. Placeholders in a host pattern cannot be known ahead and
-// are left out.
-func sitesOf(srv *caddyhttp.Server) siteLabels {
-	sl := siteLabels{exact: map[string]bool{}}
-	if srv == nil {
-		return sl
-	}
-	var hosts []string
-	for _, route := range srv.Routes {
-		for _, set := range route.MatcherSets {
-			for _, m := range set {
-				hm, ok := m.(*caddyhttp.MatchHost)
-				if !ok {
-					continue
-				}
-				for _, h := range *hm {
-					if h != "" && !strings.Contains(h, "{") {
-						hosts = append(hosts, strings.ToLower(h))
-					}
-				}
-			}
-		}
-	}
-	slices.Sort(hosts)
-	hosts = slices.Compact(hosts)
-	if len(hosts) > maxSiteLabels {
-		hosts = hosts[:maxSiteLabels]
-	}
-	for _, h := range hosts {
-		if strings.Contains(h, "*") {
-			sl.wild = append(sl.wild, h)
-		} else {
-			sl.exact[h] = true
-		}
-	}
-	return sl
-}
-
-// label returns the configured host that host falls under, or other.
-func (sl *siteLabels) label(host string) string {
-	host = strings.ToLower(strings.TrimSuffix(hostOnly(host), "."))
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if sl.exact[host] {
-		return host
-	}
-	for _, w := range sl.wild {
-		if wildcardMatch(w, host) {
-			return w
-		}
-	}
-	return otherSite
-}
-
-// wildcardMatch matches a host against a pattern whose "*" labels stand for
-// exactly one label each, as Caddy's host matcher does.
-func wildcardMatch(pattern, host string) bool {
-	for {
-		p, prest, pmore := strings.Cut(pattern, ".")
-		h, hrest, hmore := strings.Cut(host, ".")
-		if pmore != hmore || (p != "*" && p != h) || h == "" {
-			return false
-		}
-		if !pmore {
-			return true
-		}
-		pattern, host = prest, hrest
-	}
 }
 
 // site is the site label of a request.

@@ -1,12 +1,67 @@
 package consent
 
 import (
+	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"go.uber.org/zap"
+
+	"github.com/samtykke/caddy-consent/module/catalog"
+	"github.com/samtykke/caddy-consent/module/htmlrewrite"
+	"github.com/samtykke/caddy-consent/module/inventory"
+	"github.com/samtykke/caddy-consent/module/iplog"
 )
+
+// observePage records what a rewritten page was found to load. A service
+// that only an inline script's text names may be a visitor's words reflected
+// into the page, so it is declared only once seen on several pages from
+// several client networks (inventory.ObserveInline).
+func (h *Handler) observePage(r *http.Request, ex *exchange, p *htmlrewrite.Page) {
+	key, now := h.sites.inventoryKey(r.Host), time.Now()
+	var byURL, inline []*catalog.Service
+	for _, s := range p.Found {
+		if p.InlineOnly(s) {
+			inline = append(inline, s)
+		} else {
+			byURL = append(byURL, s)
+		}
+	}
+	h.drift(h.observed.ObservePage(key, byURL, ex.unknownHosts, now))
+	if len(inline) > 0 {
+		client, _ := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string)
+		if client == "" {
+			client = hostOnly(r.RemoteAddr)
+		}
+		// The client's network, never its address: /24 or /48.
+		h.drift(h.observed.ObserveInline(key, inline, ex.orig.Path, iplog.Default().String(client), now))
+	}
+}
+
+// drift logs, once each, the cookies and trackers the site starts using that
+// its declaration did not have yet; unclassified cookie names come here too,
+// so ops can classify them with a cookie rule.
+func (h *Handler) drift(news []inventory.Drift) {
+	for _, d := range news {
+		msg := "the site uses something new; the cookie declaration now lists it"
+		if h.Declaration == "pin" {
+			msg = "the site uses something its pinned cookie declaration does not list"
+		}
+		if d.Kind == inventory.DriftUnknownCookie || d.Kind == inventory.DriftUnknownHost {
+			msg = "the site uses something no rule classifies; add a cookie or block rule for it"
+		}
+		fields := []zap.Field{zap.String("host", d.Host), zap.String("kind", d.Kind.String()), zap.String("name", d.Name)}
+		if d.Category != 0 {
+			fields = append(fields, zap.String("category", d.Category.String()), zap.String("provider", d.Provider))
+		}
+		if d.Kind == inventory.DriftUnknownCookie {
+			fields = append(fields, zap.String("unknown_cookies", h.UnknownCookies))
+		}
+		h.logger.Warn(msg, fields...)
+	}
+}
 
 // storageReport logs the inventory's storage failures the way an operator
 // wants to read them while a shared store (Redis, a network file system) is
