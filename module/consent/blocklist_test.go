@@ -67,3 +67,19 @@ func TestBlockListProvisionErrors(t *testing.T) {
 		t.Errorf("necessary list: %v", err)
 	}
 }
+
+// TestBlockInlineProvisionErrors: a JSON config gets the Caddyfile's check on
+// block_inline's substring length, since both go through validInlineSubstring.
+func TestBlockInlineProvisionErrors(t *testing.T) {
+	ctx, cancel := caddy.NewContext(caddy.Context{Context: t.Context()})
+	defer cancel()
+	h := &Handler{Secret: secret, BlockInline: []InlineRule{{Contains: "ga(", Category: "analytics"}}}
+	if err := h.Provision(ctx); err == nil || !strings.Contains(err.Error(), `block_inline "ga(": a substring this short`) {
+		t.Errorf("3-character substring: %v", err)
+	}
+	h = &Handler{Secret: secret, BlockInline: []InlineRule{{Contains: "fbq(", Category: "marketing"}}}
+	if err := h.Provision(ctx); err != nil {
+		t.Errorf("4-character substring: %v", err)
+	}
+	h.Cleanup()
+}

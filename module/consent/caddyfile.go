@@ -179,8 +179,8 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if !d.Args(&sub, &cat) || d.NextArg() {
 				return d.ArgErr()
 			}
-			if len(sub) < 4 {
-				return d.Errf("block_inline %q: a substring this short would match ordinary scripts; use at least 4 characters", sub)
+			if err := validInlineSubstring(sub); err != nil {
+				return d.Errf("block_inline %q: %v", sub, err)
 			}
 			if _, err := parseBlockCategory(cat); err != nil {
 				return d.Errf("block_inline %q: %v", sub, err)

@@ -416,6 +416,9 @@ func (h *Handler) catalogRules() (catalog.Rules, error) {
 		r.Block = append(r.Block, catalog.URLRule{Glob: b.URL, Category: c})
 	}
 	for _, b := range h.BlockInline {
+		if err := validInlineSubstring(b.Contains); err != nil {
+			return r, fmt.Errorf("block_inline %q: %v", b.Contains, err)
+		}
 		c, err := parseBlockCategory(b.Category)
 		if err != nil {
 			return r, fmt.Errorf("block_inline %q: %v", b.Contains, err)

@@ -232,6 +232,17 @@ func parseBlockCategory(n string) (policy.Category, error) {
 	return c, nil
 }
 
+// minInlineSubstring is the shortest block_inline substring: a shorter one
+// would match ordinary scripts.
+const minInlineSubstring = 4
+
+func validInlineSubstring(s string) error {
+	if len(s) < minInlineSubstring {
+		return fmt.Errorf("a substring this short would match ordinary scripts; use at least %d characters", minInlineSubstring)
+	}
+	return nil
+}
+
 func validPathGlob(s string) error {
 	if !strings.HasPrefix(s, "/") {
 		return fmt.Errorf("%q: a path glob starts with /", s)
