@@ -76,3 +76,48 @@ http://127.0.0.1:{PORT} {
 		})
 	}
 }
+
+// TestCookiePrefixWarning: a cookie_name with a __Host- prefix is dropped by
+// browsers on plain HTTP; a real Caddy warns about it once at start, and
+// says nothing about a plain name (security audit I5).
+func TestCookiePrefixWarning(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		warn bool
+	}{
+		{"__Host-choice", true},
+		{"__secure-choice", true},
+		{"choice", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			log := filepath.Join(t.TempDir(), "caddy.log")
+			testcaddy.Start(t, fmt.Sprintf(`{
+	log {
+		output file %s
+		format json
+		level WARN
+	}
+}
+
+http://127.0.0.1:{PORT} {
+	consent {
+		secret %s
+		cookie_name %s
+	}
+	respond "ok"
+}
+`, log, secret, tt.name))
+			raw, err := os.ReadFile(log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Count(string(raw), "browsers drop a cookie with this prefix on plain HTTP")
+			if tt.warn && (got != 1 || !strings.Contains(string(raw), `"cookie_name":"`+tt.name+`"`)) {
+				t.Errorf("want one warning naming %s, got %d:\n%s", tt.name, got, raw)
+			}
+			if !tt.warn && got != 0 {
+				t.Errorf("a warning for the plain name %s:\n%s", tt.name, raw)
+			}
+		})
+	}
+}

@@ -371,6 +371,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		return fmt.Errorf("loading catalog: %v", err)
 	}
 	h.warnUngrantable()
+	h.warnCookiePrefix()
 	if h.catalog, err = h.withBlockLists(h.catalog); err != nil {
 		return err
 	}

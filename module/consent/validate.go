@@ -340,6 +340,19 @@ func (h *Handler) ungrantable() map[policy.Category][]string {
 	return out
 }
 
+// warnCookiePrefix logs, once at provision, a cookie_name with a __Host- or
+// __Secure- prefix: browsers keep such a cookie only from HTTPS (localhost
+// aside), so on a plain-HTTP site every page asks again (security audit I5).
+// The module adds __Host- on HTTPS by itself, so a plain name loses nothing.
+func (h *Handler) warnCookiePrefix() {
+	n := strings.ToLower(h.CookieName)
+	if !strings.HasPrefix(n, "__host-") && !strings.HasPrefix(n, "__secure-") {
+		return
+	}
+	h.logger.Warn(fmt.Sprintf("cookie_name %s: browsers drop a cookie with this prefix on plain HTTP, so visitors of an http:// site would see the banner on every page; the module sets __Host-<name> on HTTPS by itself, so a name without the prefix is as safe", h.CookieName),
+		zap.String("cookie_name", h.CookieName))
+}
+
 // warnUngrantable logs, once at provision, every category whose cookies can
 // never be set under categories, naming the cookies.
 func (h *Handler) warnUngrantable() {
