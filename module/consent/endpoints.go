@@ -54,19 +54,35 @@ func methodNotAllowed(w http.ResponseWriter, allow, why string) error {
 // crossSite reports whether a request was sent by another site's page. Browsers
 // send Sec-Fetch-Site with every request and Origin with every POST; either
 // naming another origin is enough to refuse (a CSRF defence that needs no token,
-// so the form also works from cached pages).
+// so the form also works from cached pages). What no browser sends is refused
+// too (security audit I2): a repeated header, an Origin with userinfo or a
+// path, and an http:// Origin on an HTTPS connection, which is another origin.
 func crossSite(r *http.Request) bool {
-	switch r.Header.Get("Sec-Fetch-Site") {
-	case "cross-site", "same-site":
+	switch fetchSite := r.Header.Values("Sec-Fetch-Site"); {
+	case len(fetchSite) > 1:
+		return true
+	case len(fetchSite) == 1 && fetchSite[0] != "same-origin" && fetchSite[0] != "none":
 		// same-site is a sibling subdomain: another origin, possibly another owner.
 		return true
 	}
-	o := r.Header.Get("Origin")
-	if o == "" {
+	origins := r.Header.Values("Origin")
+	switch {
+	case len(origins) == 0 || len(origins) == 1 && origins[0] == "":
 		return false // not a browser, or a same-origin GET
+	case len(origins) > 1 || origins[0] == "null":
+		return true
 	}
-	u, err := url.Parse(o)
-	if err != nil || o == "null" || u.Host == "" {
+	u, err := url.Parse(origins[0])
+	if err != nil || u.Host == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return true
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if r.TLS != nil {
+			return true
+		}
+	default:
 		return true
 	}
 	return !strings.EqualFold(u.Host, r.Host)

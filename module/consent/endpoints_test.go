@@ -2,6 +2,7 @@ package consent
 
 import (
 	"bufio"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -466,4 +467,47 @@ func TestConsentEndpointAndStates(t *testing.T) {
 			t.Errorf("granted %v", last["granted"])
 		}
 	})
+}
+
+// TestCrossSite covers the CSRF check's corner cases that browsers never
+// produce but a forged request can (security audit I2).
+func TestCrossSite(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		tls     bool
+		headers [][2]string
+		cross   bool
+	}{
+		{"no headers (not a browser)", false, nil, false},
+		{"same origin", false, [][2]string{{"Origin", "http://shop.example"}, {"Sec-Fetch-Site", "same-origin"}}, false},
+		{"same origin https", true, [][2]string{{"Origin", "https://shop.example"}}, false},
+		{"host case", false, [][2]string{{"Origin", "http://SHOP.example"}}, false},
+		{"user-initiated", false, [][2]string{{"Sec-Fetch-Site", "none"}}, false},
+		{"cross-site", false, [][2]string{{"Sec-Fetch-Site", "cross-site"}}, true},
+		{"same-site sibling", false, [][2]string{{"Sec-Fetch-Site", "same-site"}}, true},
+		{"unknown fetch site", false, [][2]string{{"Sec-Fetch-Site", "whatever"}}, true},
+		{"two fetch sites", false, [][2]string{{"Sec-Fetch-Site", "same-origin"}, {"Sec-Fetch-Site", "cross-site"}}, true},
+		{"other origin", false, [][2]string{{"Origin", "http://evil.example"}}, true},
+		{"null origin", false, [][2]string{{"Origin", "null"}}, true},
+		{"two origins", false, [][2]string{{"Origin", "http://shop.example"}, {"Origin", "http://evil.example"}}, true},
+		{"userinfo", false, [][2]string{{"Origin", "http://evil@shop.example"}}, true},
+		{"path", false, [][2]string{{"Origin", "http://shop.example/x"}}, true},
+		{"http origin on https", true, [][2]string{{"Origin", "http://shop.example"}}, true},
+		{"https origin behind a TLS proxy", false, [][2]string{{"Origin", "https://shop.example"}}, false},
+		{"other scheme", false, [][2]string{{"Origin", "ftp://shop.example"}}, true},
+		{"other port", false, [][2]string{{"Origin", "http://shop.example:8080"}}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "http://shop.example/_consent/decision", nil)
+			if tt.tls {
+				r.TLS = &tls.ConnectionState{}
+			}
+			for _, h := range tt.headers {
+				r.Header.Add(h[0], h[1])
+			}
+			if got := crossSite(r); got != tt.cross {
+				t.Errorf("crossSite = %v, want %v", got, tt.cross)
+			}
+		})
+	}
 }
