@@ -2,12 +2,14 @@ package banner_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/samtykke/caddy-consent/module/banner"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/inventory"
 	"github.com/samtykke/caddy-consent/module/policy"
@@ -28,17 +30,17 @@ type declOpts struct {
 }
 
 func renderHTML(site inventory.Site, cat *catalog.Catalog, o declOpts) []byte {
-	return inventory.RenderDeclaration(site, cat, inventory.DeclarationOptions{
-		Lang: o.lang, Embed: o.embed, PolicyURL: o.policyURL, SettingsURL: o.settingsURL,
-		ConsentCookie: o.consentCookie, ConsentMaxAge: o.consentMaxAge, ConsentID: o.consentID, Decided: o.decided,
-	})
+	return banner.DeclarationPage(inventory.Declare(site, cat, inventory.DeclareOptions{
+		SettingsURL: o.settingsURL, ConsentCookie: o.consentCookie, ConsentMaxAge: o.consentMaxAge,
+		ConsentID: o.consentID, Decided: o.decided,
+	}), banner.DeclarationOptions{Lang: o.lang, Embed: o.embed, PolicyURL: o.policyURL})
 }
 
 func renderJSON(site inventory.Site, cat *catalog.Catalog, o declOpts) ([]byte, error) {
-	return inventory.RenderDeclarationJSON(site, cat, inventory.DeclarationOptions{
+	return json.Marshal(inventory.Declare(site, cat, inventory.DeclareOptions{
 		SettingsURL: o.settingsURL, ConsentCookie: o.consentCookie, ConsentMaxAge: o.consentMaxAge,
-		ConsentID: o.consentID, Decided: o.decided,
-	})
+		ConsentPurpose: banner.Text("en", "consent_cookie_purpose", nil), ConsentID: o.consentID, Decided: o.decided,
+	}))
 }
 
 // goldenSite is a site with every kind of row the declaration has: cookies
