@@ -1,6 +1,7 @@
 // Package banner renders the consent banner that the consent handler injects
-// into pages, the settings page behind /_consent/settings, and the placeholder
-// shown in place of a blocked embed. Everything is rendered on the server and
+// into pages, the settings page behind /_consent/settings, the placeholder
+// shown in place of a blocked embed, and the cookie declaration behind
+// /_consent/cookies (declaration.go) from the inventory's data. Everything is rendered on the server and
 // works without JavaScript: the banner is a real form that posts to the consent
 // endpoint; the small embedded script only saves choices without a page load.
 //

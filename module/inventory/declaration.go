@@ -80,15 +80,11 @@ type DeclaredCookie struct {
 	Service  string `json:"service,omitempty"`
 	// ServiceName is the service an operator's rule names when it is not a
 	// catalog one.
-	ServiceName string     `json:"service_name,omitempty"`
-	Lifetime    string     `json:"lifetime"` // catalog form ("session", "2y"); "" when unknown
-	ThirdParty  bool       `json:"third_party"`
-	Observed    bool       `json:"observed"`
-	HTTPOnly    *bool      `json:"http_only,omitempty"`
-	Secure      *bool      `json:"secure,omitempty"`
-	SameSite    []string   `json:"same_site,omitempty"`
-	FirstSeen   *time.Time `json:"first_seen,omitempty"`
-	LastSeen    *time.Time `json:"last_seen,omitempty"`
+	ServiceName string `json:"service_name,omitempty"`
+	Lifetime    string `json:"lifetime"` // catalog form ("session", "2y"); "" when unknown
+	ThirdParty  bool   `json:"third_party"`
+	Observed    bool   `json:"observed"`
+	*Sighting          // observed only; nil for a row from the catalog
 
 	// OwnPurpose marks Purpose as the operator's words, in the site's
 	// language, which a page in any language states as written.
@@ -99,6 +95,15 @@ type DeclaredCookie struct {
 	// SetBy names the service that sets the cookie (the catalog's name, or
 	// ServiceName), shown beside the cookie as hand-written declarations do.
 	SetBy string `json:"-"`
+}
+
+// Sighting is what Set-Cookie lines showed of an observed cookie.
+type Sighting struct {
+	HTTPOnly  bool      `json:"http_only"`
+	Secure    bool      `json:"secure"`
+	SameSite  []string  `json:"same_site,omitempty"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
 }
 
 // DeclaredService is a service found in the site's pages.
@@ -199,6 +204,9 @@ func Declare(site Site, cat *catalog.Catalog, o DeclareOptions) *Declaration {
 	}
 	listed := map[string]bool{}
 	var updated time.Time
+	// One allocation for every row, not one per row: a site at the cookie
+	// bound has 512 (security audit L9).
+	seen := make([]Sighting, len(site.Cookies))
 	for i := range site.Cookies {
 		c := &site.Cookies[i]
 		updated = later(updated, c.FirstSeen)
@@ -206,12 +214,11 @@ func Declare(site Site, cat *catalog.Catalog, o DeclareOptions) *Declaration {
 		if row == nil && cat != nil {
 			row = byPattern[c.Name]
 		}
-		r := DeclaredCookie{Name: c.Name, Provider: site.Host, Lifetime: "session", Observed: true}
+		seen[i] = Sighting{HTTPOnly: c.HTTPOnly, Secure: c.Secure, SameSite: c.SameSite, FirstSeen: c.FirstSeen, LastSeen: c.LastSeen}
+		r := DeclaredCookie{Name: c.Name, Provider: site.Host, Lifetime: "session", Observed: true, Sighting: &seen[i]}
 		if c.MaxAge > 0 {
 			r.Lifetime = catalog.LifetimeOf(c.MaxAge)
 		}
-		httpOnly, secure, first, last := c.HTTPOnly, c.Secure, c.FirstSeen, c.LastSeen
-		r.HTTPOnly, r.Secure, r.SameSite, r.FirstSeen, r.LastSeen = &httpOnly, &secure, c.SameSite, &first, &last
 		if row == nil {
 			// The upstream set it, so it is the site's own, first party.
 			d.Unclassified = append(d.Unclassified, r)
