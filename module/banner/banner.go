@@ -1,6 +1,7 @@
 // Package banner renders the consent banner that the consent handler injects
-// into pages, the settings page behind /_consent/settings, and the placeholder
-// shown in place of a blocked embed. Everything is rendered on the server and
+// into pages, the settings page behind /_consent/settings, the placeholder
+// shown in place of a blocked embed, and the cookie declaration behind
+// /_consent/cookies (declaration.go) from the inventory's data. Everything is rendered on the server and
 // works without JavaScript: the banner is a real form that posts to the consent
 // endpoint; the small embedded script only saves choices without a page load.
 //
@@ -70,12 +71,7 @@ type View struct {
 }
 
 // lang is the built-in language v renders in.
-func (v *View) lang() string {
-	if builtin[v.Lang] != nil {
-		return v.Lang
-	}
-	return "en"
-}
+func (v *View) lang() string { return builtinLang(v.Lang) }
 
 func (v *View) text(key string) string { return Text(v.lang(), key, v.Texts) }
 
@@ -222,11 +218,9 @@ func (v *View) form(w *asciihtml.Writer, page bool) {
 	v.categories(w, page)
 	w.Raw(`<p class="cb-links">`)
 	v.policyLink(w, "")
-	w.Raw(` <a`)
-	w.Attr("href", v.endpoint()+"/cookies")
-	w.Raw(`>`)
-	w.Esc(v.text("declaration_link"))
-	w.Raw(`</a></p></div>`)
+	w.Raw(` `)
+	link(w, v.endpoint()+"/cookies", v.text("declaration_link"))
+	w.Raw(`</p></div>`)
 	switch {
 	case v.GPC:
 		w.TagText("p", ` class="cb-sig"`, v.text("gpc_honoured"))
@@ -261,10 +255,15 @@ func (v *View) policyLink(w *asciihtml.Writer, sep string) {
 		return
 	}
 	w.Raw(sep)
+	link(w, v.PolicyURL, v.text("policy_link"))
+}
+
+// link writes <a href="href">text</a>; the caller checks href.
+func link(w *asciihtml.Writer, href, text string) {
 	w.Raw(`<a`)
-	w.Attr("href", v.PolicyURL)
+	w.Attr("href", href)
 	w.Raw(`>`)
-	w.Esc(v.text("policy_link"))
+	w.Esc(text)
 	w.Raw(`</a>`)
 }
 
@@ -462,11 +461,9 @@ func SettingsPage(v *View) []byte {
 	if asciihtml.SitePath(v.Return) {
 		back = v.Return
 	}
-	w.Raw(`<p class="cb-back"><a`)
-	w.Attr("href", back)
-	w.Raw(`>`)
-	w.Esc(v.text("back"))
-	w.Raw(`</a></p></main></body></html>`)
+	w.Raw(`<p class="cb-back">`)
+	link(w, back, v.text("back"))
+	w.Raw(`</p></main></body></html>`)
 	return w.Bytes()
 }
 

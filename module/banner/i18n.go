@@ -206,6 +206,15 @@ func qvalue(params string) int {
 	return 1000
 }
 
+// builtinLang is l when it is a built-in language, else "en": what a page
+// asked for in an unknown language renders in.
+func builtinLang(l string) string {
+	if builtin[l] != nil {
+		return l
+	}
+	return "en"
+}
+
 // textsFor returns the built-in language l, or English.
 func textsFor(l string) *texts {
 	if t := builtin[l]; t != nil {

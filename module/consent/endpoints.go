@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -185,12 +186,8 @@ func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error
 	if l := q.Get("lang"); l != "" {
 		lang = banner.Negotiate(l, "", h.Languages)
 	}
-	o := inventory.DeclarationOptions{
-		Lang: lang, Embed: q.Get("embed") == "1", PolicyURL: h.PolicyURL,
-		// The settings page in the declaration's language.
-		SettingsURL:   h.Path + "/settings?lang=" + url.QueryEscape(lang),
-		ConsentCookie: h.CookieName, ConsentMaxAge: time.Duration(h.MaxAge),
-	}
+	// The settings page in the declaration's language.
+	o := h.declareOptions(h.Path + "/settings?lang=" + url.QueryEscape(lang))
 	// The visitor's own choice, for them to quote: this answer is theirs
 	// alone and must not be kept by a shared cache.
 	if st, decided := h.codec.Read(r, h.version(r)); decided && st.ID != "" {
@@ -200,12 +197,13 @@ func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error
 	if q.Get("format") == "json" {
 		o.SettingsURL = h.Path + "/settings"
 		var err error
-		if body, err = inventory.RenderDeclarationJSON(site, h.catalog, o); err != nil {
+		if body, err = json.Marshal(inventory.Declare(site, h.catalog, o)); err != nil {
 			return caddyhttp.Error(http.StatusInternalServerError, err)
 		}
 		w.Header().Set("Content-Type", "application/json")
 	} else {
-		body = inventory.RenderDeclaration(site, h.catalog, o)
+		body = banner.DeclarationPage(inventory.Declare(site, h.catalog, o),
+			banner.DeclarationOptions{Lang: lang, Embed: q.Get("embed") == "1", PolicyURL: h.PolicyURL})
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Add("Vary", "Accept-Language")
 	}
@@ -226,11 +224,18 @@ func (h *Handler) serveDeclaration(w http.ResponseWriter, r *http.Request) error
 // may be cached for others.
 func (h *Handler) embeddedDeclaration(r *http.Request, pageLang string) []byte {
 	lang := banner.Negotiate(pageLang, r.Header.Get("Accept-Language"), h.Languages)
-	return inventory.RenderDeclaration(h.siteRecord(r), h.catalog, inventory.DeclarationOptions{
-		Lang: lang, Embed: true, PolicyURL: h.PolicyURL,
-		SettingsURL:   h.Path + "/settings?lang=" + url.QueryEscape(lang),
+	d := inventory.Declare(h.siteRecord(r), h.catalog, h.declareOptions(h.Path+"/settings?lang="+url.QueryEscape(lang)))
+	return banner.DeclarationPage(d, banner.DeclarationOptions{Lang: lang, Embed: true, PolicyURL: h.PolicyURL})
+}
+
+// declareOptions are what every declaration states besides the site's
+// record: where to change one's choice, and the consent cookie itself.
+func (h *Handler) declareOptions(settingsURL string) inventory.DeclareOptions {
+	return inventory.DeclareOptions{
+		SettingsURL:   settingsURL,
 		ConsentCookie: h.CookieName, ConsentMaxAge: time.Duration(h.MaxAge),
-	})
+		ConsentPurpose: banner.Text("en", "consent_cookie_purpose", nil),
+	}
 }
 
 func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request, name string) error {

@@ -1,9 +1,10 @@
 // Package inventory records what each site's upstream really does: the cookies
 // it sets (by catalog pattern, with attributes and lifetimes), the trackers
 // its pages load, and what the catalog does not know (unknown cookies and
-// third-party script hosts). From that it publishes the cookie declaration,
-// derives the policy version for `policy_version auto`, and reports drift:
-// something new that needs consent. It imports nothing of Caddy; it persists
+// third-party script hosts). From that it arranges the cookie declaration
+// (Declare: data, which package banner renders as a page), derives the policy
+// version for `policy_version auto`, and reports drift: something new that
+// needs consent. It imports nothing of Caddy; it persists
 // through a small Storage interface that Caddy's storage satisfies.
 //
 // The inventory holds no personal data: no cookie values, no IP addresses, no

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/samtykke/caddy-consent/module/catalog"
-	"github.com/samtykke/caddy-consent/module/policy"
 )
 
 // Run-time hosts are what the browser reports through the module's
@@ -297,17 +296,4 @@ func (inv *Inventory) PolicyGeneration(host string) uint64 {
 	n := len(s.hosts)
 	s.mu.RUnlock()
 	return s.gen.Load() + uint64(n)
-}
-
-// runTimeCategory names a run-time host's category for the declaration:
-// the service's category, or "unknown".
-func runTimeCategory(h RunTimeHost, cat *catalog.Catalog) (policy.Category, *catalog.Service) {
-	if h.Service == "" || cat == nil {
-		return 0, nil
-	}
-	svc := cat.Service(h.Service)
-	if svc == nil {
-		return 0, nil
-	}
-	return svc.Category, svc
 }
