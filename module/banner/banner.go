@@ -341,7 +341,7 @@ func (v *View) services(w *asciihtml.Writer, c policy.Category, page bool) {
 			w.Raw(`<br><span>`)
 			w.Esc(v.text("provider"))
 			w.Raw(`: `)
-			w.Esc(s.Provider)
+			w.Esc(localProvider(v.lang(), s.Provider))
 			w.Raw(`</span>`)
 		}
 		if s.Purpose != "" && v.lang() == "en" {
@@ -481,7 +481,7 @@ func Placeholder(v *View, s *catalog.Service, c policy.Category) []byte {
 	w := asciihtml.NewWriter(1536)
 	name, provider := "", ""
 	if s != nil {
-		name, provider = s.Name, s.Provider
+		name, provider = s.Name, localProvider(v.lang(), s.Provider)
 	}
 	cat := v.categoryName(c)
 	w.Raw(`<!DOCTYPE html><html`)

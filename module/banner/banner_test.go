@@ -721,3 +721,26 @@ func TestSettingsPageConsentRecord(t *testing.T) {
 		t.Errorf("a consent ID that is not hex was written")
 	}
 }
+
+// TestRenderProviderLanguage: a provider the catalog marks "(set by this
+// site)" is said in the visitor's language in the settings layer and on a
+// placeholder, as the declaration says it.
+func TestRenderProviderLanguage(t *testing.T) {
+	for _, lang := range []string{"nb", "sv", "en"} {
+		v := fixture(lang)
+		v.Found[1].Provider = "Polylang (set by this site)"
+		want := "Polylang (" + Text(lang, "set_by_site", nil) + ")"
+		if lang == "en" {
+			want = "Polylang (set by this site)"
+		}
+		for what, raw := range map[string][]byte{"banner": Render(v), "placeholder": Placeholder(v, v.Found[1], policy.Preferences)} {
+			out := []byte(html.UnescapeString(string(raw)))
+			if !bytes.Contains(out, []byte(want)) {
+				t.Errorf("%s %s: no %q", lang, what, want)
+			}
+			if lang != "en" && bytes.Contains(out, []byte("set by this site")) {
+				t.Errorf("%s %s: English provider suffix left", lang, what)
+			}
+		}
+	}
+}
