@@ -125,3 +125,42 @@ func TestSnippets(t *testing.T) {
 		}
 	}
 }
+
+// TestExtraSnippets reads the corpus's extra/ fixtures, the cases that are not
+// one vendor's snippet and that the rewriter's tests use (resource hints,
+// optimisers' script types, srcset, analytics.js): each must resolve to some
+// service, and every inline script in it must match one, since a rewriter
+// blocks only what the catalog matches. (Their URLs may include the site's
+// own, so not every URL must match.)
+func TestExtraSnippets(t *testing.T) {
+	c := Default()
+	files, err := filepath.Glob(filepath.Join("testdata", "snippets", "extra", "*.html"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no extra snippet fixtures: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := parseSnippet(t, data)
+			hits := 0
+			for _, u := range p.urls {
+				if c.MatchURL([]byte(html.UnescapeString(u))) != nil {
+					hits++
+				}
+			}
+			for _, sc := range p.scripts {
+				if c.MatchInline([]byte(sc)) == nil {
+					t.Errorf("runs an inline script that no marker matches:\n%.200s", sc)
+				} else {
+					hits++
+				}
+			}
+			if hits == 0 {
+				t.Errorf("nothing in %s resolves to a service", f)
+			}
+		})
+	}
+}
