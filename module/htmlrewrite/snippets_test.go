@@ -18,7 +18,7 @@ import (
 // corpus is the project's one snippet corpus, the catalog's: a vendor's
 // documented snippet per service as <id>.html, and in extra/ the cases that
 // are not one vendor's snippet (resource hints, optimisers' script types,
-// srcset, the legacy analytics.js tag).
+// srcset).
 const corpus = "../catalog/testdata/snippets"
 
 // fakeSnippets names the fixtures of the corpus whose services the fake
@@ -30,7 +30,7 @@ var fakeSnippets = map[string]string{
 	"meta-pixel": "meta-pixel.html",
 	"youtube":    "youtube.html",
 	"maps":       "google-maps.html",
-	"ua":         "extra/ua.html",
+	"ua":         "universal-analytics.html",
 	"hints":      "extra/hints.html",
 	"optimisers": "extra/optimisers.html",
 	"srcset":     "extra/srcset.html",
