@@ -1,5 +1,5 @@
 # caddy-consent. `make test` installs what the tests need on a fresh Debian
-# machine (Chromium, axe-core) and runs every test, browser tests included.
+# machine (Chromium, Node.js, axe-core) and runs every test, browser tests included.
 
 GO      ?= go
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -23,17 +23,21 @@ build-check: build
 deps: deps-apt deps-npm
 	$(GO) mod download
 
-# Debian packages the tests drive: chromium for browser tests.
+# Debian packages the tests drive: chromium for browser tests; nodejs for
+# module/banner's syntax check of the served script (node --check) and npm
+# for deps-npm (Debian's nodejs leaves npm to its own package).
 deps-apt:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing"; \
 		$(APT) update -qq && $(APT) install -y -qq --no-install-recommends $$missing; \
 	fi
 
 # axe-core for the accessibility checks, injected into Chromium through CDP.
-deps-npm:
+deps-npm: deps-apt
 	@[ -f node_modules/axe-core/axe.min.js ] || npm install --no-save --no-audit --no-fund --loglevel=error axe-core@4
 
 fmt-check:

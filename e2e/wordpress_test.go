@@ -3,10 +3,6 @@
 package e2e
 
 import (
-	"bufio"
-	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -19,7 +15,6 @@ import (
 	"time"
 
 	_ "github.com/caddyserver/caddy/v2/modules/standard"
-	"github.com/chromedp/chromedp"
 
 	_ "github.com/samtykke/caddy-consent"
 	"github.com/samtykke/caddy-consent/internal/browser"
@@ -112,38 +107,20 @@ func run(script string) error {
 }
 
 func readState() (*wordpress, error) {
-	path := filepath.Join(stateDir(), "state.env")
-	f, err := os.Open(path)
+	kv, err := readStateFile(filepath.Join(stateDir(), "state.env"),
+		"CONSENT_WP_ROOT", "CONSENT_WP_CONTENT_PARENT", "CONSENT_WP_CONFIG", "CONSENT_WP_FPM",
+		"CONSENT_WP_DB_SOCKET", "CONSENT_WP_DB_NAME", "CONSENT_WP_ADMIN_USER", "CONSENT_WP_POST_ID", "CONSENT_WP_POST_PATH")
 	if err != nil {
-		return nil, fmt.Errorf("reading state: %v", err)
+		return nil, err
 	}
-	defer f.Close()
-	kv := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
-			kv[k] = v
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading %s: %v", path, err)
-	}
-	w := &wordpress{
+	return &wordpress{
 		Root: kv["CONSENT_WP_ROOT"], ContentParent: kv["CONSENT_WP_CONTENT_PARENT"],
 		Config: kv["CONSENT_WP_CONFIG"], FPM: kv["CONSENT_WP_FPM"],
 		DBSocket: kv["CONSENT_WP_DB_SOCKET"], DBName: kv["CONSENT_WP_DB_NAME"],
 		DBUser: kv["CONSENT_WP_DB_USER"], DBPassword: kv["CONSENT_WP_DB_PASSWORD"],
 		AdminUser: kv["CONSENT_WP_ADMIN_USER"], AdminPassword: kv["CONSENT_WP_ADMIN_PASSWORD"],
 		PostID: kv["CONSENT_WP_POST_ID"], PostPath: kv["CONSENT_WP_POST_PATH"],
-	}
-	for k, v := range map[string]string{"root": w.Root, "content": w.ContentParent, "config": w.Config,
-		"fpm": w.FPM, "db socket": w.DBSocket, "db": w.DBName, "admin": w.AdminUser, "post": w.PostID, "post path": w.PostPath} {
-		if v == "" {
-			return nil, fmt.Errorf("%s: no %s", path, k)
-		}
-	}
-	return w, nil
+	}, nil
 }
 
 // up checks that php-fpm and MariaDB accept connections.
@@ -165,18 +142,7 @@ func (w *wordpress) query(t *testing.T, sql string) []string {
 	cmd := exec.Command("mariadb", "--no-defaults", "--socket="+w.DBSocket,
 		"--user="+w.DBUser, "--batch", "--skip-column-names", w.DBName, "-e", sql)
 	cmd.Env = append(os.Environ(), "MYSQL_PWD="+w.DBPassword)
-	out, err := cmd.Output()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			err = fmt.Errorf("%v: %s", err, ee.Stderr)
-		}
-		t.Fatalf("mariadb %q: %v", sql, err)
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	return queryRows(t, cmd)
 }
 
 // caddyfile puts the consent module in front of WordPress the way the README
@@ -215,55 +181,27 @@ func TestWordPress(t *testing.T) {
 		b := browser.New(t)
 		for _, page := range []string{home, post} {
 			b.Navigate(page) // empties the request log: what follows is this page's
-			if !bannerShown(t, b) {
-				t.Errorf("%s: the banner's accept-all and reject-all are not both visible", page)
-			}
 			// The trackers are in the page, neutralised, not missing: the
 			// demo plugin's GA4 and Meta Pixel on every page, YouTube on the post.
 			want := []string{"google-analytics", "meta-pixel"}
 			if page == post {
 				want = append(want, "youtube")
 			}
-			got := neutralised(t, b)
-			for _, s := range want {
-				if !slices.Contains(got, s) {
-					t.Errorf("%s: %s not marked data-consent-service (neutralised: %v)", page, s, got)
-				}
-			}
-			b.WaitNetworkIdle(quiet) // async tags start after the load event
-			if reqs := b.RequestsTo(trackerHosts...); len(reqs) > 0 {
-				t.Errorf("%s: requests reached trackers before consent:\n%s", page, strings.Join(reqs, "\n"))
-			}
+			beforeConsent(t, b, page, want...)
 		}
-		if c := cookieNames(b); slices.Contains(c, "_ga") || slices.Contains(c, "_fbp") {
+		if c := b.CookieNames(); slices.Contains(c, "_ga") || slices.Contains(c, "_fbp") {
 			t.Errorf("analytics cookies set by PHP reached the browser before consent: %v", c)
 		}
 	})
 
 	t.Run("accept all loads trackers", func(t *testing.T) {
 		b := browser.New(t)
-		b.Navigate(post)
-		b.Click("[data-consent-action=accept-all]")
 		// Each of GA4, Meta Pixel and YouTube is attempted (and fails on DNS).
-		for _, host := range []string{"googletagmanager.com", "facebook.net", "youtube.com"} {
-			waitUntil(t, 10*time.Second, "a request to "+host+" after accept-all", func() bool {
-				return len(b.RequestsTo(host)) > 0
-			})
-		}
-		// A page view under consent: the trackers load from the start, and
-		// PHP's analytics cookies pass the firewall (gtag.js never loaded, so
-		// _ga can only have come from PHP).
-		b.Navigate(post)
-		for _, host := range []string{"googletagmanager.com", "facebook.net", "youtube.com"} {
-			waitUntil(t, 10*time.Second, "a request to "+host+" on a page view after accept-all", func() bool {
-				return len(b.RequestsTo(host)) > 0
-			})
-		}
-		if c := cookieNames(b); !slices.Contains(c, "_ga") || !slices.Contains(c, "_fbp") {
+		acceptAll(t, b, post, "googletagmanager.com", "facebook.net", "youtube.com")
+		// Under consent PHP's analytics cookies pass the firewall (gtag.js
+		// never loaded, so _ga can only have come from PHP).
+		if c := b.CookieNames(); !slices.Contains(c, "_ga") || !slices.Contains(c, "_fbp") {
 			t.Errorf("after accept-all, _ga and _fbp from PHP not in the browser: %v", c)
-		}
-		if bannerShown(t, b) {
-			t.Errorf("after accept-all and a reload, the banner is still shown")
 		}
 	})
 
@@ -272,58 +210,29 @@ func TestWordPress(t *testing.T) {
 		b.Navigate(post)
 		b.WaitNetworkIdle(quiet)
 		b.Reset()
-		b.Click("[data-consent-action=reject-all]")
-		waitUntil(t, 10*time.Second, "the consent cookie after reject-all", func() bool {
-			return slices.Contains(cookieNames(b), "consent")
-		})
-		b.WaitNetworkIdle(quiet)
-		if reqs := b.RequestsTo(trackerHosts...); len(reqs) > 0 {
-			t.Errorf("clicking reject-all started trackers:\n%s", strings.Join(reqs, "\n"))
-		}
+		rejectAll(b)
+		noTrackerRequests(t, b, "clicking reject-all")
 		b.Navigate(post) // the reload: what a returning visitor gets
-		if bannerShown(t, b) {
-			t.Errorf("after reject-all and a reload, the banner is still shown")
-		}
-		if got := neutralised(t, b); !slices.Contains(got, "youtube") || !slices.Contains(got, "google-analytics") {
-			t.Errorf("after reject-all, trackers not neutralised: %v", got)
-		}
-		b.WaitNetworkIdle(quiet)
-		if reqs := b.RequestsTo(trackerHosts...); len(reqs) > 0 {
-			t.Errorf("requests reached trackers after reject-all:\n%s", strings.Join(reqs, "\n"))
-		}
-		if c := cookieNames(b); slices.Contains(c, "_ga") || slices.Contains(c, "_fbp") {
+		afterReject(t, b, post, "youtube", "google-analytics")
+		if c := b.CookieNames(); slices.Contains(c, "_ga") || slices.Contains(c, "_fbp") {
 			t.Errorf("after reject-all, analytics cookies set by PHP are in the browser: %v", c)
 		}
 	})
 
 	t.Run("without JavaScript the choice returns to the page", func(t *testing.T) {
-		b := browser.New(t, browser.JavaScriptDisabled())
-		b.Navigate(post)
-		if !bannerShown(t, b) {
-			t.Fatalf("without JavaScript, the banner's accept-all and reject-all are not both visible")
-		}
-		clickToNewPage(t, b, "[data-consent-action=reject-all]") // a plain form post, answered 303
-		var at string
-		b.Eval(`location.pathname + location.search`, &at)
-		if at != wp.PostPath {
-			t.Errorf("after reject-all without JavaScript the visitor is at %s, want back at %s", at, wp.PostPath)
-		}
-		if !slices.Contains(cookieNames(b), "consent") {
-			t.Errorf("no consent cookie after reject-all without JavaScript: %v", cookieNames(b))
-		}
-		if bannerShown(t, b) {
-			t.Errorf("after reject-all without JavaScript, the banner is still shown")
+		b := choiceWithoutJS(t, post, wp.PostPath, "reject-all")
+		if !slices.Contains(b.CookieNames(), "consent") {
+			t.Errorf("no consent cookie after reject-all without JavaScript: %v", b.CookieNames())
 		}
 	})
 
 	t.Run("admin logs in through the bypass", func(t *testing.T) {
 		b := browser.New(t)
 		b.Navigate(base + "/wp-login.php")
-		setValue(t, b, "#user_login", wp.AdminUser)
-		setValue(t, b, "#user_pass", wp.AdminPassword)
-		clickToNewPage(t, b, "#wp-submit")
-		waitPage(t, b, 15*time.Second, "the dashboard after logging in",
-			`location.pathname.startsWith("/wp-admin/") && !!document.querySelector("#wpadminbar") && document.readyState === "complete"`)
+		b.SetValue("#user_login", wp.AdminUser)
+		b.SetValue("#user_pass", wp.AdminPassword)
+		b.ClickToNewPage("#wp-submit")
+		b.WaitTrue(`location.pathname.startsWith("/wp-admin/") && !!document.querySelector("#wpadminbar") && document.readyState === "complete"`)
 		var title string
 		b.Eval(`document.title`, &title)
 		if !strings.Contains(title, "Dashboard") {
@@ -333,7 +242,7 @@ func TestWordPress(t *testing.T) {
 		// and pass the firewall. Over plain HTTP the auth cookie is
 		// wordpress_<hash>; wordpress_sec_<hash> is its HTTPS twin.
 		var loggedIn, auth bool
-		for _, n := range cookieNames(b) {
+		for _, n := range b.CookieNames() {
 			switch {
 			case strings.HasPrefix(n, "wordpress_logged_in_"):
 				loggedIn = true
@@ -342,14 +251,14 @@ func TestWordPress(t *testing.T) {
 			}
 		}
 		if !loggedIn || !auth {
-			t.Errorf("after login, wordpress_logged_in_* present: %v, auth cookie wordpress_*: %v; cookies: %v", loggedIn, auth, cookieNames(b))
+			t.Errorf("after login, wordpress_logged_in_* present: %v, auth cookie wordpress_*: %v; cookies: %v", loggedIn, auth, b.CookieNames())
 		}
-		if present(t, b, "[data-consent-banner]") {
+		if b.Present("[data-consent-banner]") {
 			t.Errorf("the banner was injected into /wp-admin/, a bypass path")
 		}
 		// The front end recognises the session through the firewall too.
 		b.Navigate(home)
-		if !visible(t, b, "#wpadminbar") {
+		if !b.Visible("#wpadminbar") {
 			t.Errorf("logged-in admin sees no admin bar on the front page: the session cookie did not reach WordPress")
 		}
 	})
@@ -357,144 +266,13 @@ func TestWordPress(t *testing.T) {
 	t.Run("comment stored with truncated IP", func(t *testing.T) {
 		b := browser.New(t)
 		b.Navigate(post)
-		b.Click("[data-consent-action=reject-all]") // what most visitors do first
-		waitUntil(t, 10*time.Second, "the consent cookie after reject-all", func() bool {
-			return slices.Contains(cookieNames(b), "consent")
-		})
+		rejectAll(b) // what most visitors do first
 		b.Navigate(post)
-		text := fmt.Sprintf("e2e comment %d", time.Now().UnixNano())
-		setValue(t, b, "#comment", text)
-		setValue(t, b, "#author", "E2E Visitor")
-		setValue(t, b, "#email", "visitor@example.invalid")
-		clickToNewPage(t, b, "#commentform [type=submit]")
-		waitPage(t, b, 15*time.Second, "the comment on the post after submitting",
-			fmt.Sprintf(`document.readyState === "complete" && [...document.querySelectorAll(".comment-content")].some(e => e.textContent.includes(%s))`, jsString(text)))
-		rows := wp.query(t, fmt.Sprintf("SELECT comment_author_IP, comment_approved FROM wp_comments WHERE comment_content = '%s'", text))
-		if len(rows) != 1 {
-			t.Fatalf("comment %q: %d rows in wp_comments: %q", text, len(rows), rows)
-		}
-		ip, approved, _ := strings.Cut(rows[0], "\t")
-		// Chromium connects from 127.0.0.1; /24 leaves 127.0.0.0.
-		if ip != "127.0.0.0" {
-			t.Errorf("comment_author_IP = %q, want 127.0.0.0 (upstream_ip_truncate /24 of 127.0.0.1)", ip)
-		}
-		if approved != "1" {
-			t.Errorf("comment_approved = %q, want 1 (setup.sh turns moderation off)", approved)
-		}
+		text := postComment(b, "#comment", map[string]string{
+			"#author": "E2E Visitor",
+			"#email":  "visitor@example.invalid",
+		}, "#commentform [type=submit]", ".comment-content")
+		storedComment(t, text, wp.query(t, fmt.Sprintf("SELECT comment_author_IP, comment_approved FROM wp_comments WHERE comment_content = '%s'", text)),
+			"wp_comments.comment_author_IP", "wp_comments.comment_approved", "setup.sh turns moderation off")
 	})
-}
-
-// bannerShown reports whether the banner's first layer is up: accept-all and
-// reject-all both visible. (Its root has no box of its own: the bar is fixed.)
-func bannerShown(t *testing.T, b *browser.Browser) bool {
-	t.Helper()
-	return visible(t, b, "[data-consent-action=accept-all]") && visible(t, b, "[data-consent-action=reject-all]")
-}
-
-func present(t *testing.T, b *browser.Browser, sel string) bool {
-	t.Helper()
-	var ok bool
-	b.Eval(fmt.Sprintf(`!!document.querySelector(%s)`, jsString(sel)), &ok)
-	return ok
-}
-
-// visible reports whether the first element matching sel is rendered and seen.
-func visible(t *testing.T, b *browser.Browser, sel string) bool {
-	t.Helper()
-	var ok bool
-	b.Eval(fmt.Sprintf(`(() => {
-		const e = document.querySelector(%s);
-		if (!e) return false;
-		const r = e.getBoundingClientRect();
-		return r.width > 0 && r.height > 0 && e.checkVisibility({opacityProperty: true, visibilityProperty: true});
-	})()`, jsString(sel)), &ok)
-	return ok
-}
-
-// neutralised lists the services the rewriter marked in the current page.
-func neutralised(t *testing.T, b *browser.Browser) []string {
-	t.Helper()
-	var ids []string
-	b.Eval(`[...new Set([...document.querySelectorAll("[data-consent-service]")].map(e => e.getAttribute("data-consent-service")))]`, &ids)
-	// <noscript> content is text to a scripting browser; read its markup too.
-	var noscript []string
-	b.Eval(`[...document.querySelectorAll("noscript")].map(e => e.textContent)`, &noscript)
-	for _, s := range noscript {
-		for _, part := range strings.Split(s, `data-consent-service="`)[1:] {
-			if id, _, ok := strings.Cut(part, `"`); ok && !slices.Contains(ids, id) {
-				ids = append(ids, id)
-			}
-		}
-	}
-	return ids
-}
-
-// setValue fills a form field as typing would.
-func setValue(t *testing.T, b *browser.Browser, sel, value string) {
-	t.Helper()
-	var ok bool
-	b.Eval(fmt.Sprintf(`(() => {
-		const e = document.querySelector(%s);
-		if (!e) return false;
-		e.value = %s;
-		e.dispatchEvent(new Event("input", {bubbles: true}));
-		return true;
-	})()`, jsString(sel), jsString(value)), &ok)
-	if !ok {
-		t.Fatalf("no %s to fill", sel)
-	}
-}
-
-func cookieNames(b *browser.Browser) []string {
-	var names []string
-	for _, c := range b.Cookies() {
-		names = append(names, c.Name)
-	}
-	return names
-}
-
-// quiet is how long the network must rest before a test asserts that
-// something was not requested: async tags start after the load event.
-const quiet = 500 * time.Millisecond
-
-func waitUntil(t *testing.T, limit time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s within %v", what, limit)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// clickToNewPage clicks sel and waits until another document has loaded. The
-// old one is marked first, so it cannot be mistaken for the new one.
-func clickToNewPage(t *testing.T, b *browser.Browser, sel string) {
-	t.Helper()
-	b.Eval(`document.documentElement.setAttribute("data-e2e-left", "")`, nil)
-	b.Click(sel)
-	waitPage(t, b, 15*time.Second, "a new page after clicking "+sel,
-		`document.readyState === "complete" && !document.documentElement.hasAttribute("data-e2e-left")`)
-}
-
-// waitPage waits until the boolean expression js holds in the page, across
-// the navigation a click starts: while one document replaces another,
-// evaluating fails, which counts as "not yet".
-func waitPage(t *testing.T, b *browser.Browser, limit time.Duration, what, js string) {
-	t.Helper()
-	waitUntil(t, limit, what, func() bool {
-		ctx, cancel := context.WithTimeout(b.Context(), 2*time.Second)
-		defer cancel()
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
-		return err == nil && ok
-	})
-}
-
-func jsString(s string) string {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return strings.TrimSpace(buf.String())
 }

@@ -13,6 +13,9 @@
 // Request-log limits: <link rel=preconnect|dns-prefetch> open no request and
 // never appear in it; requests made inside a cross-site iframe's own process
 // are not seen (the iframe's document request is). Assert on the DOM for those.
+// A request the browser refuses itself (Network.loadingFailed with a
+// blockedReason, such as a Content Security Policy's "csp") is an attempt in
+// Requests but did not leave: Left and Refused tell the two apart.
 package browser
 
 import (
@@ -34,6 +37,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -144,14 +148,17 @@ type Browser struct {
 	closed     bool
 	requests   []loggedRequest
 	exceptions []string // uncaught exceptions of the pages since the last Reset
+	console    []string // console messages since the last Navigate or Reset
 	navigating bool     // Navigate sent, its document not committed yet
 	pending    map[network.RequestID]pendingRequest
 	lastNet    time.Time
 }
 
 type loggedRequest struct {
-	url    string
-	loader cdp.LoaderID
+	url     string
+	loader  cdp.LoaderID
+	id      network.RequestID
+	refused string // the blockedReason when the browser refused it itself
 }
 
 // New starts a headless Chromium for t. It fails the test when Chromium is
@@ -295,7 +302,7 @@ func (b *Browser) onEvent(ev any) {
 	case *network.EventRequestWillBeSent:
 		// A redirect reuses the request ID and arrives here again with the
 		// new URL; both hops are attempts.
-		b.requests = append(b.requests, loggedRequest{url: ev.Request.URL, loader: ev.LoaderID})
+		b.requests = append(b.requests, loggedRequest{url: ev.Request.URL, loader: ev.LoaderID, id: ev.RequestID})
 		// blob: and data: loads never leave the page, and Chromium does not
 		// always report their end; only network requests keep it busy.
 		// So do the browser's own CSP violation reports, which Chromium
@@ -321,6 +328,21 @@ func (b *Browser) onEvent(ev any) {
 	case *network.EventLoadingFailed:
 		delete(b.pending, ev.RequestID)
 		b.lastNet = time.Now()
+		// Refused by the browser itself (a policy, mixed content): it never
+		// left. Only the last hop of a redirect is refused; earlier hops went.
+		if ev.BlockedReason != "" {
+			for i := len(b.requests) - 1; i >= 0; i-- {
+				if b.requests[i].id == ev.RequestID {
+					b.requests[i].refused = ev.BlockedReason.String()
+					break
+				}
+			}
+		}
+	case *log.EventEntryAdded:
+		// Chromium's own messages: policy violations, failed loads.
+		b.console = append(b.console, ev.Entry.Text)
+	case *runtime.EventConsoleAPICalled:
+		b.console = append(b.console, consoleText(ev.Args))
 	case *page.EventFrameNavigated:
 		if ev.Frame.ParentID != "" {
 			return
@@ -412,6 +434,7 @@ func (b *Browser) Navigate(url string) *network.Response {
 	b.t.Helper()
 	b.mu.Lock()
 	b.requests = nil
+	b.console = nil
 	b.navigating = true
 	b.mu.Unlock()
 	return run(b, "navigating to "+url, chromedp.NavigateResponse(url))
@@ -584,6 +607,70 @@ func (b *Browser) RequestsTo(hosts ...string) []string {
 	return out
 }
 
+// Left returns, in order, the requests since the last Navigate or Reset whose
+// URL contains substr and that left the browser: http(s) requests it did not
+// refuse itself. One that failed on DNS left: the page tried, and nothing in
+// the browser stopped it.
+func (b *Browser) Left(substr string) []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for _, r := range b.requests {
+		if r.refused == "" && strings.Contains(r.url, substr) && (strings.HasPrefix(r.url, "http:") || strings.HasPrefix(r.url, "https:")) {
+			out = append(out, r.url)
+		}
+	}
+	return out
+}
+
+// Refused returns, in order, the requests since the last Navigate or Reset
+// whose URL contains substr and that the browser refused itself, each as
+// "reason URL" (reason is CDP's blockedReason: "csp", "mixed-content", …).
+// Some loads a policy stops never become a request (fetch, sendBeacon and
+// frames, in Chromium); only Console shows those.
+func (b *Browser) Refused(substr string) []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for _, r := range b.requests {
+		if r.refused != "" && strings.Contains(r.url, substr) {
+			out = append(out, r.refused+" "+r.url)
+		}
+	}
+	return out
+}
+
+// Console returns the console messages since the last Navigate or Reset, in
+// order: Chromium's own (a policy's refusals, failed loads, deprecations)
+// and the page's console.log/warn/error calls, their arguments joined by
+// spaces.
+func (b *Browser) Console() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.console)
+}
+
+// consoleText is a console call's arguments as the console prints them:
+// strings bare, numbers and booleans as JSON, objects by their description
+// ("Object", "Array(2)").
+func consoleText(args []*runtime.RemoteObject) string {
+	parts := make([]string, 0, len(args))
+	for _, a := range args {
+		var s string
+		switch {
+		case a.Type == runtime.RemoteObjectTypeString && json.Unmarshal(a.Value, &s) == nil:
+		case len(a.Value) > 0:
+			s = string(a.Value)
+		case a.UnserializableValue != "":
+			s = string(a.UnserializableValue)
+		default:
+			s = a.Description
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
+
 // Exceptions returns the uncaught exceptions of the page's scripts (in any
 // frame) since the last Reset, in order.
 func (b *Browser) Exceptions() []string {
@@ -592,12 +679,13 @@ func (b *Browser) Exceptions() []string {
 	return slices.Clone(b.exceptions)
 }
 
-// Reset empties the request log and the exceptions, e.g. before a click
-// whose requests matter.
+// Reset empties the request log, the console messages and the exceptions,
+// e.g. before a click whose requests matter.
 func (b *Browser) Reset() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.requests = nil
+	b.console = nil
 	b.exceptions = nil
 	b.lastNet = time.Now()
 }

@@ -3,10 +3,12 @@ package browser
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"image/png"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -34,6 +36,26 @@ func site(t *testing.T) *httptest.Server {
 			"gpc":  r.Header.Get("Sec-GPC"),
 			"lang": r.Header.Get("Accept-Language"),
 		})
+	})
+	// A policy that lets the page's own script, and images from
+	// allowed.example, load; Chromium refuses refused.example itself.
+	mux.HandleFunc("/csp", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "img-src 'self' http://allowed.example; script-src 'unsafe-inline'")
+		fmt.Fprint(w, `<!doctype html><html lang="en"><title>csp</title>
+<img alt="" src="http://allowed.example/a.gif"><img alt="" src="http://refused.example/r.gif">
+<script>console.log("page says", 42, {a: 1}); console.warn("careful")</script></html>`)
+	})
+	// A form whose post redirects back to /form?sent=<what was typed>.
+	mux.HandleFunc("/form", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			http.Redirect(w, r, "/form?sent="+url.QueryEscape(r.FormValue("q")), http.StatusSeeOther)
+			return
+		}
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><title>form</title>
+<form method="post"><input id="q" name="q"><button id="send">Send</button></form>
+<p id="sent">%s</p><p id="later" hidden>later</p><p id="faded" style="opacity:0">faded</p><p id="empty"></p>
+<script>document.getElementById("q").addEventListener("input", () => window.typed = true);
+setTimeout(() => document.getElementById("later").hidden = false, 300)</script></html>`, html.EscapeString(r.FormValue("sent")))
 	})
 	srv := httptest.NewServer(mux) // listens on 127.0.0.1
 	t.Cleanup(srv.Close)

@@ -1,19 +1,15 @@
 package banner
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
+	"github.com/samtykke/caddy-consent/internal/browser"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
@@ -106,53 +102,15 @@ func (s *site) lastPost(t *testing.T) url.Values {
 	return s.posts[len(s.posts)-1]
 }
 
-func browser(t *testing.T) context.Context {
+// openPage starts Chromium on a fresh site's /page.
+func openPage(t *testing.T) (*browser.Browser, *site) {
 	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if path, err = exec.LookPath("chromium-browser"); err != nil {
-			if os.Getenv("CONSENT_SKIP_BROWSER") == "1" {
-				t.Skip("browser tests skipped: CONSENT_SKIP_BROWSER=1")
-			}
-			t.Fatal("chromium not installed: run make test (it installs Debian chromium)")
-		}
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
-	t.Cleanup(cancel2)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
-	return ctx
-}
-
-// js evaluates expr in the page and returns its value.
-func js[T any](t *testing.T, ctx context.Context, expr string) T {
-	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("%s: %v", expr, err)
-	}
-	return v
-}
-
-// wait polls until expr is true in the page. A page that navigates meanwhile
-// is polled again once the new one answers.
-func wait(t *testing.T, ctx context.Context, expr string) {
-	t.Helper()
-	var err error
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		var ok bool
-		if ok, err = chromedp.Run(ctx, chromedp.Evaluate[bool](expr)); err == nil && ok {
-			return
-		}
-	}
-	t.Fatalf("waiting for %s: gave up (last error %v)", expr, err)
+	b := browser.New(t)
+	s := &site{}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	b.Navigate(srv.URL + "/page")
+	return b, s
 }
 
 // TestBrowserScript drives the banner script in Chromium: settings in place,
@@ -162,104 +120,98 @@ func TestBrowserScript(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	ctx := browser(t)
-	s := &site{}
-	srv := httptest.NewServer(s)
-	defer srv.Close()
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/page")); err != nil {
-		t.Fatal(err)
-	}
-	wait(t, ctx, `document.readyState == 'complete' && !!document.querySelector('.cb-bar')`)
+	b, s := openPage(t)
+	b.WaitTrue(`document.readyState == 'complete' && !!document.querySelector('.cb-bar')`)
 
 	t.Run("first layer", func(t *testing.T) {
-		if !js[bool](t, ctx, `document.body.firstElementChild.hasAttribute('data-consent-banner')`) {
+		if !browser.Value[bool](b, `document.body.firstElementChild.hasAttribute('data-consent-banner')`) {
 			t.Error("before a choice the banner is not moved to the start of the body")
 		}
-		if js[bool](t, ctx, `document.querySelector('.cb-bar').hidden || !document.querySelector('.cb-l2').hidden`) {
+		if browser.Value[bool](b, `document.querySelector('.cb-bar').hidden || !document.querySelector('.cb-l2').hidden`) {
 			t.Error("first layer not showing")
 		}
-		if h := js[float64](t, ctx, `getComputedStyle(document.querySelector('.cb-bar')).position == 'fixed' ? 1 : 0`); h != 1 {
+		if h := browser.Value[float64](b, `getComputedStyle(document.querySelector('.cb-bar')).position == 'fixed' ? 1 : 0`); h != 1 {
 			t.Error("the stylesheet did not make the banner a fixed bar")
 		}
 		// Layout Instability API: moving the banner to the top of a flex body
 		// must not move the page.
-		shift, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`new Promise(done => {
+		shift := browser.Value[float64](b, `new Promise(done => {
 			new PerformanceObserver(l => done(l.getEntries().reduce((s, e) => s + e.value, 0))).observe({type: 'layout-shift', buffered: true});
 			setTimeout(() => done(0), 300);
-		})`, chromedp.EvalAwaitPromise))
-		if err != nil || shift != 0 {
-			t.Errorf("layout shift %v (err %v)", shift, err)
+		})`)
+		if shift != 0 {
+			t.Errorf("layout shift %v", shift)
 		}
-		a := js[string](t, ctx, `(b => b.offsetWidth + 'x' + b.offsetHeight + getComputedStyle(b).backgroundColor + getComputedStyle(b).fontWeight)(document.querySelector('[data-consent-action=accept-all]'))`)
-		r := js[string](t, ctx, `(b => b.offsetWidth + 'x' + b.offsetHeight + getComputedStyle(b).backgroundColor + getComputedStyle(b).fontWeight)(document.querySelector('[data-consent-action=reject-all]'))`)
+		a := browser.Value[string](b, `(b => b.offsetWidth + 'x' + b.offsetHeight + getComputedStyle(b).backgroundColor + getComputedStyle(b).fontWeight)(document.querySelector('[data-consent-action=accept-all]'))`)
+		r := browser.Value[string](b, `(b => b.offsetWidth + 'x' + b.offsetHeight + getComputedStyle(b).backgroundColor + getComputedStyle(b).fontWeight)(document.querySelector('[data-consent-action=reject-all]'))`)
 		if a != r {
 			t.Errorf("accept renders %s, reject %s", a, r)
 		}
 	})
 
 	t.Run("settings open in place from the site's own link", func(t *testing.T) {
-		js[bool](t, ctx, `document.getElementById('own').click(), true`)
-		wait(t, ctx, `!document.querySelector('.cb-l2').hidden`)
-		if js[string](t, ctx, `location.pathname`) != "/page" {
+		browser.Value[bool](b, `document.getElementById('own').click(), true`)
+		b.WaitTrue(`!document.querySelector('.cb-l2').hidden`)
+		if browser.Value[string](b, `location.pathname`) != "/page" {
 			t.Error("settings navigated away")
 		}
-		if js[string](t, ctx, `document.activeElement.id`) != "consent-settings" {
+		if browser.Value[string](b, `document.activeElement.id`) != "consent-settings" {
 			t.Error("focus did not move to the settings heading")
 		}
-		if js[bool](t, ctx, `document.querySelector('[data-consent-action=save]').hidden`) {
+		if browser.Value[bool](b, `document.querySelector('[data-consent-action=save]').hidden`) {
 			t.Error("save hidden in the settings layer")
 		}
-		js[bool](t, ctx, `document.querySelector('.cb-bar').dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))`)
-		wait(t, ctx, `document.querySelector('.cb-l2').hidden && !document.querySelector('.cb-l1').hidden`)
-		if js[string](t, ctx, `document.activeElement.getAttribute('data-consent-action')`) != "settings" {
+		browser.Value[bool](b, `document.querySelector('.cb-bar').dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))`)
+		b.WaitTrue(`document.querySelector('.cb-l2').hidden && !document.querySelector('.cb-l1').hidden`)
+		if browser.Value[string](b, `document.activeElement.getAttribute('data-consent-action')`) != "settings" {
 			t.Error("closing the settings layer lost the focus")
 		}
 		// The close button does the same; nothing is saved either way.
-		js[bool](t, ctx, `document.getElementById('own').click(), document.querySelector('.cb-x').click(), true`)
-		wait(t, ctx, `document.querySelector('.cb-l2').hidden && !document.querySelector('.cb-bar').hidden`)
+		browser.Value[bool](b, `document.getElementById('own').click(), document.querySelector('.cb-x').click(), true`)
+		b.WaitTrue(`document.querySelector('.cb-l2').hidden && !document.querySelector('.cb-bar').hidden`)
 		if s.count() != 0 {
 			t.Error("closing the settings posted a choice")
 		}
 	})
 
 	t.Run("save analytics without a page load", func(t *testing.T) {
-		js[bool](t, ctx, `document.querySelector('.cb-row [data-consent-action=settings]').click(), true`)
-		js[bool](t, ctx, `document.getElementById('consent-c-analytics').click(), true`)
-		js[bool](t, ctx, `document.querySelector('[data-consent-action=save]').click(), true`)
-		wait(t, ctx, `document.querySelector('.cb-bar').hidden`)
+		browser.Value[bool](b, `document.querySelector('.cb-row [data-consent-action=settings]').click(), true`)
+		browser.Value[bool](b, `document.getElementById('consent-c-analytics').click(), true`)
+		browser.Value[bool](b, `document.querySelector('[data-consent-action=save]').click(), true`)
+		b.WaitTrue(`document.querySelector('.cb-bar').hidden`)
 		p := s.lastPost(t)
 		if p.Get("action") != "save" || strings.Join(p["category"], ",") != "analytics" || p.Get("return") != "/page" {
 			t.Errorf("posted %v", p)
 		}
-		wait(t, ctx, `(window.order || []).length == 2`)
-		if got := js[string](t, ctx, `window.order.join(',')`); got != "external,inline" {
+		b.WaitTrue(`(window.order || []).length == 2`)
+		if got := browser.Value[string](b, `window.order.join(',')`); got != "external,inline" {
 			t.Errorf("scripts ran in the order %s", got)
 		}
-		if js[bool](t, ctx, `'marketing' in window`) {
+		if browser.Value[bool](b, `'marketing' in window`) {
 			t.Error("a marketing script ran")
 		}
-		if got := js[string](t, ctx, `document.querySelector('img').getAttribute('src')`); got != "/pixel.gif" {
+		if got := browser.Value[string](b, `document.querySelector('img').getAttribute('src')`); got != "/pixel.gif" {
 			t.Errorf("pixel src = %q", got)
 		}
-		if got := js[string](t, ctx, `JSON.stringify(dataLayer.map(a => [].slice.call(a)))`); !strings.Contains(got, `"analytics_storage":"granted"`) || !strings.Contains(got, `"ad_storage":"denied"`) {
+		if got := browser.Value[string](b, `JSON.stringify(dataLayer.map(a => [].slice.call(a)))`); !strings.Contains(got, `"analytics_storage":"granted"`) || !strings.Contains(got, `"ad_storage":"denied"`) {
 			t.Errorf("consent mode update = %s", got)
 		}
-		if js[float64](t, ctx, `window.loads`) != 1 {
+		if browser.Value[float64](b, `window.loads`) != 1 {
 			t.Error("the page reloaded")
 		}
-		if js[bool](t, ctx, `document.querySelector('.cb-re').hidden`) {
+		if browser.Value[bool](b, `document.querySelector('.cb-re').hidden`) {
 			t.Error("no reopen control after the choice")
 		}
-		if got := js[string](t, ctx, `document.querySelector('[role=status]').textContent`); got != Text("nb", "saved", nil) {
+		if got := browser.Value[string](b, `document.querySelector('[role=status]').textContent`); got != Text("nb", "saved", nil) {
 			t.Errorf("status = %q", got)
 		}
 	})
 
 	t.Run("embed shown just this once", func(t *testing.T) {
-		wait(t, ctx, `(d => d && !d.querySelector('[data-consent-embed=once]').hidden)(document.querySelector('iframe').contentDocument)`)
-		js[bool](t, ctx, `document.querySelector('iframe').contentDocument.querySelector('[data-consent-embed=once]').click(), true`)
-		wait(t, ctx, `!document.querySelector('iframe').hasAttribute('srcdoc')`)
-		if got := js[string](t, ctx, `document.querySelector('iframe').getAttribute('src')`); got != "/embed" {
+		b.WaitTrue(`(d => d && !d.querySelector('[data-consent-embed=once]').hidden)(document.querySelector('iframe').contentDocument)`)
+		browser.Value[bool](b, `document.querySelector('iframe').contentDocument.querySelector('[data-consent-embed=once]').click(), true`)
+		b.WaitTrue(`!document.querySelector('iframe').hasAttribute('srcdoc')`)
+		if got := browser.Value[string](b, `document.querySelector('iframe').getAttribute('src')`); got != "/embed" {
 			t.Errorf("iframe src = %q", got)
 		}
 		if n := s.count(); n != 1 {
@@ -268,33 +220,33 @@ func TestBrowserScript(t *testing.T) {
 	})
 
 	t.Run("withdrawal reloads", func(t *testing.T) {
-		js[bool](t, ctx, `document.querySelector('.cb-re').click(), true`)
-		wait(t, ctx, `!document.querySelector('.cb-bar').hidden && !document.querySelector('.cb-l2').hidden`)
-		if !js[bool](t, ctx, `document.getElementById('consent-c-analytics').checked`) {
+		browser.Value[bool](b, `document.querySelector('.cb-re').click(), true`)
+		b.WaitTrue(`!document.querySelector('.cb-bar').hidden && !document.querySelector('.cb-l2').hidden`)
+		if !browser.Value[bool](b, `document.getElementById('consent-c-analytics').checked`) {
 			t.Error("reopened settings do not show the earlier choice")
 		}
-		js[bool](t, ctx, `window.stale = true, document.querySelector('[data-consent-action=reject-all]').click(), true`)
-		wait(t, ctx, `!window.stale && document.readyState == 'complete'`)
+		browser.Value[bool](b, `window.stale = true, document.querySelector('[data-consent-action=reject-all]').click(), true`)
+		b.WaitTrue(`!window.stale && document.readyState == 'complete'`)
 		if p := s.lastPost(t); p.Get("action") != "reject-all" {
 			t.Errorf("posted %v", p)
 		}
-		wait(t, ctx, `!!document.querySelector('.cb-re') && !document.querySelector('.cb-re').hidden`)
-		if js[bool](t, ctx, `!!window.order`) {
+		b.WaitTrue(`!!document.querySelector('.cb-re') && !document.querySelector('.cb-re').hidden`)
+		if browser.Value[bool](b, `!!window.order`) {
 			t.Error("analytics ran after the withdrawal")
 		}
 	})
 
 	t.Run("allow from the placeholder", func(t *testing.T) {
-		wait(t, ctx, `(d => d && !d.querySelector('[data-consent-embed=once]').hidden)(document.querySelector('iframe').contentDocument)`)
-		js[bool](t, ctx, `window.stale = true, document.querySelector('iframe').contentDocument.querySelector('[data-consent-action=save]').click(), true`)
-		wait(t, ctx, `!document.querySelector('iframe').hasAttribute('srcdoc')`)
+		b.WaitTrue(`(d => d && !d.querySelector('[data-consent-embed=once]').hidden)(document.querySelector('iframe').contentDocument)`)
+		browser.Value[bool](b, `window.stale = true, document.querySelector('iframe').contentDocument.querySelector('[data-consent-action=save]').click(), true`)
+		b.WaitTrue(`!document.querySelector('iframe').hasAttribute('srcdoc')`)
 		p := s.lastPost(t)
 		if p.Get("action") != "save" || strings.Join(p["category"], ",") != "marketing" || p.Get("return") != "/page" {
 			t.Errorf("posted %v", p)
 		}
 		// The optimiser's type stands for plain JavaScript: the script ran.
-		wait(t, ctx, `window.marketing === 1`)
-		if !js[bool](t, ctx, `window.stale === true && document.getElementById('consent-c-marketing').checked && !window.order`) {
+		b.WaitTrue(`window.marketing === 1`)
+		if !browser.Value[bool](b, `window.stale === true && document.getElementById('consent-c-marketing').checked && !window.order`) {
 			t.Error("the page reloaded, or the banner does not show marketing as granted, or analytics ran")
 		}
 	})
@@ -306,27 +258,19 @@ func TestBrowserNoScript(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	ctx := browser(t)
-	s := &site{}
-	srv := httptest.NewServer(s)
-	defer srv.Close()
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/page")); err != nil {
-		t.Fatal(err)
-	}
-	// Remove the script before it runs its course: the form alone must work.
-	if _, err := chromedp.RunResponse(ctx, chromedp.Evaluate[chromedp.Void](`
-		(f => { f.replaceWith(f.cloneNode(true)) })(document.querySelector('[data-consent-banner] form'));
-		document.querySelector('[data-consent-action=accept-all]').click()`)); err != nil {
-		t.Fatal(err)
-	}
+	b, s := openPage(t)
+	// Remove the script's listeners before it runs its course: the form
+	// alone must work.
+	b.Eval(`(f => { f.replaceWith(f.cloneNode(true)) })(document.querySelector('[data-consent-banner] form'))`, nil)
+	b.ClickToNewPage(`[data-consent-action=accept-all]`)
 	if p := s.lastPost(t); p.Get("action") != "accept-all" {
 		t.Errorf("posted %v", p)
 	}
-	if got := js[string](t, ctx, `location.pathname`); got != "/page" {
+	if got := browser.Value[string](b, `location.pathname`); got != "/page" {
 		t.Errorf("after the post the browser is at %s, want the page", got)
 	}
-	wait(t, ctx, `document.readyState == 'complete' && (window.order || []).length == 0 && !!document.querySelector('.cb-re')`)
-	if js[bool](t, ctx, `document.querySelector('.cb-re').hidden`) {
+	b.WaitTrue(`document.readyState == 'complete' && (window.order || []).length == 0 && !!document.querySelector('.cb-re')`)
+	if browser.Value[bool](b, `document.querySelector('.cb-re').hidden`) {
 		t.Error("no reopen control after the choice")
 	}
 }

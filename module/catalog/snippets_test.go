@@ -20,8 +20,13 @@ var resourceAttr = map[string]string{
 	"script": "src", "iframe": "src", "img": "src", "embed": "src", "source": "src", "link": "href",
 }
 
-func parseSnippet(t *testing.T, data []byte) snippetParts {
+// readSnippet reads the fixture file f and parses it.
+func readSnippet(t *testing.T, f string) snippetParts {
 	t.Helper()
+	data, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var p snippetParts
 	var walk func([]byte)
 	walk = func(data []byte) {
@@ -82,11 +87,7 @@ func TestSnippets(t *testing.T) {
 			if want == nil {
 				t.Fatalf("no service %q for fixture %s", svcID, f)
 			}
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := parseSnippet(t, data)
+			p := readSnippet(t, f)
 			hits := 0
 			for _, u := range p.urls {
 				s := c.MatchURL([]byte(html.UnescapeString(u)))
@@ -123,5 +124,40 @@ func TestSnippets(t *testing.T) {
 		if !covered[s.ID] {
 			t.Errorf("service %s has no snippet fixture in testdata/snippets", s.ID)
 		}
+	}
+}
+
+// TestExtraSnippets reads the corpus's extra/ fixtures, the cases that are not
+// one vendor's snippet and that the rewriter's tests use (resource hints,
+// optimisers' script types, srcset): each must resolve to some
+// service, and every inline script in it must match one, since a rewriter
+// blocks only what the catalog matches. (Their URLs may include the site's
+// own, so not every URL must match.)
+func TestExtraSnippets(t *testing.T) {
+	c := Default()
+	files, err := filepath.Glob(filepath.Join("testdata", "snippets", "extra", "*.html"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no extra snippet fixtures: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			p := readSnippet(t, f)
+			hits := 0
+			for _, u := range p.urls {
+				if c.MatchURL([]byte(html.UnescapeString(u))) != nil {
+					hits++
+				}
+			}
+			for _, sc := range p.scripts {
+				if c.MatchInline([]byte(sc)) == nil {
+					t.Errorf("runs an inline script that no marker matches:\n%.200s", sc)
+				} else {
+					hits++
+				}
+			}
+			if hits == 0 {
+				t.Errorf("nothing in %s resolves to a service", f)
+			}
+		})
 	}
 }

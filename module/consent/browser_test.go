@@ -109,12 +109,12 @@ func TestBrowserConsentFlows(t *testing.T) {
 		}
 		b.Reset()
 		b.Click(`[data-consent-banner] [data-consent-action="accept-all"]`)
-		waitFor(t, "tracker requests after accept-all", func() bool {
+		b.WaitUntil("tracker requests after accept-all", func() bool {
 			return len(b.RequestsTo(analytics...)) > 0 && len(b.RequestsTo(marketing...)) > 0
 		})
 		// Attributes come back in place: the video's YouTube poster loads,
 		// the link's Meta ping is there for the next click.
-		waitFor(t, "the video poster after accept-all", func() bool { return len(b.RequestsTo("ytimg.com")) > 0 })
+		b.WaitUntil("the video poster after accept-all", func() bool { return len(b.RequestsTo("ytimg.com")) > 0 })
 		var restored bool
 		b.Eval(`!!document.querySelector('a[ping^="https://www.facebook.com/tr"]') && !document.querySelector('[data-consent-ping], [data-consent-poster], [data-consent-category]')`, &restored)
 		if !restored {
@@ -129,7 +129,7 @@ func TestBrowserConsentFlows(t *testing.T) {
 		b := browser.New(t)
 		b.Navigate(home)
 		b.Click(`[data-consent-banner] [data-consent-action="reject-all"]`)
-		waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+		b.WaitUntil("the consent cookie", func() bool { return b.Cookie("consent") != nil })
 		b.WaitNetworkIdle(time.Second) // a reload by the script, if any
 		b.Navigate(home)
 		settle(b)
@@ -153,18 +153,18 @@ func TestBrowserConsentFlows(t *testing.T) {
 		b := browser.New(t)
 		b.Navigate(home)
 		b.Click(`[data-consent-banner] [data-consent-action="accept-all"]`)
-		waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+		b.WaitUntil("the consent cookie", func() bool { return b.Cookie("consent") != nil })
 		b.WaitNetworkIdle(time.Second)
 		b.Navigate(home)
 		settle(b)
 		if b.Cookie("_ga") == nil || b.Cookie("_fbp") == nil || !b.Cookie("_fbp").HTTPOnly {
-			t.Fatalf("after accept-all the upstream's _ga and HttpOnly _fbp should be in the store: %v", cookieNames(b))
+			t.Fatalf("after accept-all the upstream's _ga and HttpOnly _fbp should be in the store: %v", b.CookieNames())
 		}
 		// Withdraw through the persistent control, as a visitor would.
 		b.Click(`[data-consent-action="settings"]`)
 		b.WaitVisible(`[data-consent-banner] [data-consent-action="reject-all"]`)
 		b.Click(`[data-consent-banner] [data-consent-action="reject-all"]`)
-		waitFor(t, "the withdrawal to expire _ga and _fbp", func() bool {
+		b.WaitUntil("the withdrawal to expire _ga and _fbp", func() bool {
 			return b.Cookie("_ga") == nil && b.Cookie("_fbp") == nil
 		})
 		// The script reloads the page after a withdrawal; let that finish
@@ -178,7 +178,7 @@ func TestBrowserConsentFlows(t *testing.T) {
 			}
 		}
 		if b.Cookie("PHPSESSID") == nil || b.Cookie("consent") == nil {
-			t.Errorf("necessary cookies went too: %v", cookieNames(b))
+			t.Errorf("necessary cookies went too: %v", b.CookieNames())
 		}
 	})
 
@@ -190,7 +190,7 @@ func TestBrowserConsentFlows(t *testing.T) {
 		b.Click(`[data-consent-banner] input[name="category"][value="analytics"]`)
 		b.Reset()
 		b.Click(`[data-consent-banner] [data-consent-action="save"]`)
-		waitFor(t, "analytics requests", func() bool { return len(b.RequestsTo(analytics...)) > 0 })
+		b.WaitUntil("analytics requests", func() bool { return len(b.RequestsTo(analytics...)) > 0 })
 		b.WaitNetworkIdle(time.Second)
 		b.Navigate(home)
 		settle(b)
@@ -214,7 +214,7 @@ func TestBrowserConsentFlows(t *testing.T) {
 			t.Fatal("Tab never reached Accept all")
 		}
 		b.Press("Enter")
-		waitFor(t, "the consent cookie after Enter", func() bool { return b.Cookie("consent") != nil })
+		b.WaitUntil("the consent cookie after Enter", func() bool { return b.Cookie("consent") != nil })
 	})
 
 	t.Run("without javascript", func(t *testing.T) {
@@ -222,7 +222,7 @@ func TestBrowserConsentFlows(t *testing.T) {
 		post := srv.URL(1) + "/blogg/slik-brygger-du-kaffe-med-presskanne/"
 		b.Navigate(post)
 		b.Click(`[data-consent-banner] [data-consent-action="reject-all"]`)
-		waitFor(t, "the consent cookie without JS", func() bool { return b.Cookie("consent") != nil })
+		b.WaitUntil("the consent cookie without JS", func() bool { return b.Cookie("consent") != nil })
 		var loc string
 		b.Eval(`location.pathname`, &loc)
 		if loc != "/blogg/slik-brygger-du-kaffe-med-presskanne/" {
@@ -236,7 +236,7 @@ func TestBrowserConsentFlows(t *testing.T) {
 		b.Navigate(srv.URL(1) + "/_consent/settings?return=/kontakt/")
 		b.Click(`input[name="category"][value="analytics"]`)
 		b.Click(`[data-consent-action="save"]`)
-		waitFor(t, "back on the site, the page parsed", func() bool {
+		b.WaitUntil("back on the site, the page parsed", func() bool {
 			var p string
 			b.Eval(`document.readyState == "complete" ? location.pathname : ""`, &p)
 			return p == "/kontakt/"
@@ -298,25 +298,6 @@ func TestBannerScreenshots(t *testing.T) {
 	}
 }
 
-func cookieNames(b *browser.Browser) []string {
-	var n []string
-	for _, c := range b.Cookies() {
-		n = append(n, c.Name)
-	}
-	return n
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // TestBrowserCSPNonce: on a site whose Content-Security-Policy allows scripts
 // and styles only by nonce, what the module inserts carries the page's nonce,
 // so Chromium runs the banner script and the Consent Mode default and applies
@@ -326,6 +307,17 @@ func TestBrowserCSPNonce(t *testing.T) {
 	b := browser.New(t)
 	b.Navigate(srv.URL(1) + "/")
 	settle(b)
+	bannerWorks(t, b, "a nonce policy")
+	if n := len(b.RequestsTo(trackerHosts()...)); n > 0 {
+		t.Errorf("%d tracker requests before consent", n)
+	}
+}
+
+// bannerWorks checks, under a page's policy, that what the module inserted
+// ran and applied: the banner script (it moves the banner to the start of the
+// body), the stylesheet (a fixed bar) and the Consent Mode default.
+func bannerWorks(t *testing.T, b *browser.Browser, under string) {
+	t.Helper()
 	var got struct {
 		Script, Style, ConsentMode bool
 	}
@@ -335,10 +327,7 @@ func TestBrowserCSPNonce(t *testing.T) {
 		ConsentMode: Array.isArray(window.dataLayer) && JSON.stringify(window.dataLayer).includes('"default"'),
 	})`, &got)
 	if !got.Script || !got.Style || !got.ConsentMode {
-		t.Errorf("under a nonce policy: banner script ran %v, stylesheet applied %v, Consent Mode default set %v", got.Script, got.Style, got.ConsentMode)
-	}
-	if n := len(b.RequestsTo(trackerHosts()...)); n > 0 {
-		t.Errorf("%d tracker requests before consent", n)
+		t.Errorf("under %s: banner script ran %v, stylesheet applied %v, Consent Mode default set %v", under, got.Script, got.Style, got.ConsentMode)
 	}
 }
 
@@ -361,7 +350,7 @@ func TestBrowserLinkHeader(t *testing.T) {
 		t.Fatalf("the Link header preloaded a tracker before consent: %q", got)
 	}
 	b.Click(`[data-consent-banner] [data-consent-action="accept-all"]`)
-	waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+	b.WaitUntil("the consent cookie", func() bool { return b.Cookie("consent") != nil })
 	b.Reset()
 	b.Navigate(srv.URL(1) + page)
 	settle(b)
@@ -458,7 +447,7 @@ func TestBrowserMarkupLoaders(t *testing.T) {
 		}
 	}
 	b.Click(`[data-consent-banner] [data-consent-action="accept-all"]`)
-	waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+	b.WaitUntil("the consent cookie", func() bool { return b.Cookie("consent") != nil })
 	settle(b)
 	// In place: the images get their href, src, style or background back.
 	for _, m := range inPlace {

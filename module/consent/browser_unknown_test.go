@@ -160,7 +160,7 @@ http://:{PORT3} {
 	b.Click(`[data-consent-banner] input[name="category"][value="analytics"]`)
 	b.Click(`[data-consent-banner] input[name="category"][value="preferences"]`)
 	b.Click(`[data-consent-banner] [data-consent-action="save"]`)
-	waitFor(t, "analytics in place", func() bool { return len(b.RequestsTo("www.google-analytics.com")) > 0 })
+	b.WaitUntil("analytics in place", func() bool { return len(b.RequestsTo("www.google-analytics.com")) > 0 })
 	settle(b)
 	for _, h := range heldHosts[:5] {
 		if got := b.RequestsTo(h); len(got) > 0 {
@@ -176,7 +176,7 @@ http://:{PORT3} {
 	b.Click(`[data-consent-banner] .cb-re`) // the reopen control
 	b.WaitVisible(`[data-consent-banner] [data-consent-action="accept-all"]`)
 	b.Click(`[data-consent-banner] [data-consent-action="accept-all"]`)
-	waitFor(t, "marketing in place", func() bool { return len(b.RequestsTo("connect.facebook.net")) > 0 })
+	b.WaitUntil("marketing in place", func() bool { return len(b.RequestsTo("connect.facebook.net")) > 0 })
 	settle(b)
 	for _, h := range heldHosts {
 		if len(b.RequestsTo(h)) == 0 {

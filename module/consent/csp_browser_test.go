@@ -5,14 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
 
 	"github.com/samtykke/caddy-consent/internal/browser"
 	"github.com/samtykke/caddy-consent/internal/testcaddy"
@@ -23,79 +17,16 @@ import (
 // no catalog knows, a YouTube iframe, fetch, sendBeacon and new Image().
 var runTimeMarkers = []string{"fbevents.js", "G-RUNTIME01", "RUNTIMEUNKNOWN", "RUNTIMEVIDEO", "G-RUNTIMEFETCH", "RUNTIMEBEACON", "RUNTIMEIMAGE"}
 
-// netWatch records, beside the browser's own request log, which requests
-// the browser itself refused (loadingFailed with a blockedReason, such as
-// "csp"), and the console messages about Content Security Policy.
-type netWatch struct {
-	mu      sync.Mutex
-	urls    map[network.RequestID]string
-	order   []network.RequestID
-	blocked map[network.RequestID]string
-	console []string
-}
-
-func watch(t *testing.T, b *browser.Browser) *netWatch {
-	t.Helper()
-	w := &netWatch{urls: map[network.RequestID]string{}, blocked: map[network.RequestID]string{}}
-	if err := chromedp.Listen(b.Context(), func(ev any) {
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		switch ev := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			if _, ok := w.urls[ev.RequestID]; !ok {
-				w.order = append(w.order, ev.RequestID)
-			}
-			w.urls[ev.RequestID] = ev.Request.URL
-		case *network.EventLoadingFailed:
-			if ev.BlockedReason != "" {
-				w.blocked[ev.RequestID] = ev.BlockedReason.String()
-			}
-		case *log.EventEntryAdded:
-			if strings.Contains(ev.Entry.Text, "Content Security Policy") || strings.Contains(ev.Entry.Text, "Content-Security-Policy") {
-				w.console = append(w.console, ev.Entry.Text)
-			}
-		}
-	}); err != nil {
-		t.Fatalf("listening to the tab: %v", err)
-	}
-	if _, err := chromedp.Call(b.Context(), log.Enable, cdp.Empty{}); err != nil {
-		t.Fatalf("enabling the Log domain: %v", err)
-	}
-	return w
-}
-
-func (w *netWatch) reset() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	clear(w.urls)
-	clear(w.blocked)
-	w.order, w.console = nil, nil
-}
-
-// left returns the requests containing marker that the browser did not
-// refuse itself: they went to the network (where the test resolver fails
-// them, which still means the page tried and nothing stopped it).
-func (w *netWatch) left(marker string) (left, refused []string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for _, id := range w.order {
-		u := w.urls[id]
-		if !strings.Contains(u, marker) {
-			continue
-		}
-		if r, ok := w.blocked[id]; ok {
-			refused = append(refused, r+" "+u)
-		} else {
-			left = append(left, u)
+// policyMessages are the console messages of the page about Content
+// Security Policy: Chromium logs one for each load a policy refused.
+func policyMessages(b *browser.Browser) []string {
+	var out []string
+	for _, m := range b.Console() {
+		if strings.Contains(m, "Content Security Policy") || strings.Contains(m, "Content-Security-Policy") {
+			out = append(out, m)
 		}
 	}
-	return left, refused
-}
-
-func (w *netWatch) consoleMessages() []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return slices.Clone(w.console)
+	return out
 }
 
 // cspSites serves testdata/csp-runtime (or dir) from an upstream (port 3,
@@ -135,15 +66,9 @@ func runTimeDir(t *testing.T) string {
 }
 
 // visit loads a page and waits until its script ran and the network settled.
-func visit(t *testing.T, b *browser.Browser, w *netWatch, url string) {
-	t.Helper()
-	w.reset()
+func visit(b *browser.Browser, url string) {
 	b.Navigate(url)
-	waitFor(t, "the theme script", func() bool {
-		var ran bool
-		b.Eval(`window.themeRan === true`, &ran)
-		return ran
-	})
+	b.WaitTrue(`window.themeRan === true`)
 	settle(b)
 }
 
@@ -154,10 +79,9 @@ func visit(t *testing.T, b *browser.Browser, w *netWatch, url string) {
 func TestBrowserCSPEnforce(t *testing.T) {
 	srv := cspSites(t, runTimeDir(t), "")
 	control := browser.New(t)
-	cw := watch(t, control)
-	visit(t, control, cw, srv.URL(3)+"/")
+	visit(control, srv.URL(3)+"/")
 	for _, m := range runTimeMarkers {
-		if left, _ := cw.left(m); len(left) == 0 {
+		if left := control.Left(m); len(left) == 0 {
 			t.Fatalf("control: Chromium did not request %s, so this test proves nothing for it", m)
 		}
 	}
@@ -170,10 +94,9 @@ func TestBrowserCSPEnforce(t *testing.T) {
 
 	t.Run("accept all", func(t *testing.T) {
 		b := browser.New(t)
-		w := watch(t, b)
-		visit(t, b, w, srv.URL(2)+"/")
+		visit(b, srv.URL(2)+"/")
 		for _, m := range runTimeMarkers {
-			left, refused := w.left(m)
+			left, refused := b.Left(m), b.Refused(m)
 			if len(left) > 0 {
 				t.Errorf("no consent: %s left the browser: %q", m, left)
 			}
@@ -184,7 +107,7 @@ func TestBrowserCSPEnforce(t *testing.T) {
 			if m == "RUNTIMEVIDEO" {
 				said = "'https://www.youtube.com/'" // Chromium names a refused frame by its origin
 			}
-			if len(refused) == 0 && !slices.ContainsFunc(w.consoleMessages(), func(s string) bool { return strings.Contains(s, said) }) {
+			if len(refused) == 0 && !slices.ContainsFunc(policyMessages(b), func(s string) bool { return strings.Contains(s, said) }) {
 				t.Errorf("no consent: nothing shows the policy refused %s", m)
 			}
 		}
@@ -194,11 +117,11 @@ func TestBrowserCSPEnforce(t *testing.T) {
 			t.Fatal("no banner")
 		}
 		b.Click(`[data-consent-banner] [data-consent-action="accept-all"]`)
-		waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+		b.WaitUntil("the consent cookie", func() bool { return b.Cookie("consent") != nil })
 		b.WaitNetworkIdle(time.Second)
-		visit(t, b, w, srv.URL(2)+"/")
+		visit(b, srv.URL(2)+"/")
 		for _, m := range runTimeMarkers {
-			if left, refused := w.left(m); len(left) == 0 {
+			if left, refused := b.Left(m), b.Refused(m); len(left) == 0 {
 				t.Errorf("after accept-all: %s did not load (refused: %q)", m, refused)
 			}
 		}
@@ -206,14 +129,13 @@ func TestBrowserCSPEnforce(t *testing.T) {
 
 	t.Run("reject all", func(t *testing.T) {
 		b := browser.New(t)
-		w := watch(t, b)
-		visit(t, b, w, srv.URL(2)+"/")
+		visit(b, srv.URL(2)+"/")
 		b.Click(`[data-consent-banner] [data-consent-action="reject-all"]`)
-		waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+		b.WaitUntil("the consent cookie", func() bool { return b.Cookie("consent") != nil })
 		b.WaitNetworkIdle(time.Second)
-		visit(t, b, w, srv.URL(2)+"/")
+		visit(b, srv.URL(2)+"/")
 		for _, m := range runTimeMarkers {
-			if left, _ := w.left(m); len(left) > 0 {
+			if left := b.Left(m); len(left) > 0 {
 				t.Errorf("after reject-all: %s left the browser: %q", m, left)
 			}
 		}
@@ -227,10 +149,9 @@ func TestBrowserCSPEnforce(t *testing.T) {
 func TestBrowserCSPReport(t *testing.T) {
 	srv := cspSites(t, runTimeDir(t), "")
 	b := browser.New(t)
-	w := watch(t, b)
-	visit(t, b, w, srv.URL(1)+"/")
+	visit(b, srv.URL(1)+"/")
 	for _, m := range runTimeMarkers {
-		if left, refused := w.left(m); len(left) == 0 {
+		if left, refused := b.Left(m), b.Refused(m); len(left) == 0 {
 			t.Errorf("report mode: %s did not load (refused: %q)", m, refused)
 		}
 	}
@@ -274,19 +195,9 @@ func TestBrowserCSPUpstreamNonce(t *testing.T) {
 			b := browser.New(t)
 			b.Navigate(srv.URL(port) + "/")
 			settle(b)
-			var got struct {
-				Script, Style, ConsentMode bool
-			}
-			b.Eval(`({
-				Script: !!document.body.firstElementChild && document.body.firstElementChild.matches('[data-consent-banner]'),
-				Style: getComputedStyle(document.querySelector('[data-consent-banner] .cb-bar')).position == 'fixed',
-				ConsentMode: Array.isArray(window.dataLayer) && JSON.stringify(window.dataLayer).includes('"default"'),
-			})`, &got)
-			if !got.Script || !got.Style || !got.ConsentMode {
-				t.Errorf("under the upstream's nonce policy: banner script ran %v, stylesheet applied %v, Consent Mode default set %v", got.Script, got.Style, got.ConsentMode)
-			}
+			bannerWorks(t, b, "the upstream's nonce policy")
 			b.Click(`[data-consent-banner] [data-consent-action="reject-all"]`)
-			waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+			b.WaitUntil("the consent cookie", func() bool { return b.Cookie("consent") != nil })
 		})
 	}
 }
@@ -300,13 +211,11 @@ func TestBrowserCSPUpstreamNonce(t *testing.T) {
 func TestBrowserCSPDemoQuiet(t *testing.T) {
 	srv := demoSite(t)
 	b := browser.New(t)
-	w := watch(t, b)
 	pages := []string{"/", "/blogg/slik-brygger-du-kaffe-med-presskanne/", "/kontakt/", "/sv/", "/personvernerklaering/"}
 	for _, p := range pages {
-		w.reset()
 		b.Navigate(srv.URL(1) + p)
 		settle(b)
-		if m := w.consoleMessages(); len(m) > 0 {
+		if m := policyMessages(b); len(m) > 0 {
 			t.Errorf("%s before consent: console messages about the policy: %q", p, m)
 		}
 	}
@@ -314,13 +223,12 @@ func TestBrowserCSPDemoQuiet(t *testing.T) {
 	b.WaitVisible(`[data-consent-banner] input[name="category"][value="analytics"]`)
 	b.Click(`[data-consent-banner] input[name="category"][value="analytics"]`)
 	b.Click(`[data-consent-banner] [data-consent-action="save"]`)
-	waitFor(t, "the consent cookie", func() bool { return b.Cookie("consent") != nil })
+	b.WaitUntil("the consent cookie", func() bool { return b.Cookie("consent") != nil })
 	b.WaitNetworkIdle(time.Second)
 	for _, p := range pages {
-		w.reset()
 		b.Navigate(srv.URL(1) + p)
 		settle(b)
-		if m := w.consoleMessages(); len(m) > 0 {
+		if m := policyMessages(b); len(m) > 0 {
 			t.Errorf("%s with analytics granted: console messages about the policy: %q", p, m)
 		}
 	}
@@ -356,10 +264,9 @@ http://127.0.0.1:{PORT3} {
 }
 `, dir, secret))
 	b := browser.New(t)
-	w := watch(t, b)
 	b.Navigate(srv.URL(2) + "/")
 	settle(b)
-	waitFor(t, "the report of the unlisted image host", func() bool {
+	b.WaitUntil("the report of the unlisted image host", func() bool {
 		for _, h := range declaredRunTime(t, srv.URL(2)).RunTime {
 			if h.Host == "cdn.unlisted-images.example" && h.Category == "unknown" && slices.Equal(h.Directives, []string{"img"}) {
 				return true
@@ -368,13 +275,12 @@ http://127.0.0.1:{PORT3} {
 		return false
 	})
 
-	w.reset()
 	b.Navigate(srv.URL(1) + "/")
 	settle(b)
-	if left, refused := w.left("ALLOWEDIMAGE"); len(left) == 0 {
+	if left, refused := b.Left("ALLOWEDIMAGE"), b.Refused("ALLOWEDIMAGE"); len(left) == 0 {
 		t.Errorf("enforce: the allowed image host was refused: %q", refused)
 	}
-	if left, refused := w.left("UNLISTEDIMAGE"); len(left) > 0 || len(refused) == 0 {
+	if left, refused := b.Left("UNLISTEDIMAGE"), b.Refused("UNLISTEDIMAGE"); len(left) > 0 || len(refused) == 0 {
 		t.Errorf("enforce: the unlisted image host: left %q, refused %q", left, refused)
 	}
 }

@@ -10,17 +10,17 @@ import (
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
-// Through the real catalog: every vendor snippet the catalog is tested with,
-// and ours, must come out with nothing that loads or runs a tracker, and with
-// data-consent-category on what was neutralised.
+// Through the real catalog: every fixture of the snippet corpus, the vendors'
+// and the extra cases, must come out with nothing that loads or runs a
+// tracker, and with data-consent-category on what was neutralised.
 func TestCatalogSnippets(t *testing.T) {
 	cat := catalog.Default()
-	files, _ := filepath.Glob("../catalog/testdata/snippets/*.html")
-	ours, _ := filepath.Glob("testdata/snippets/*.html")
-	if len(files) < 30 {
-		t.Fatalf("only %d catalog snippets", len(files))
+	files, _ := filepath.Glob(filepath.Join(corpus, "*.html"))
+	extra, _ := filepath.Glob(filepath.Join(corpus, "extra", "*.html"))
+	if len(files) < 30 || len(extra) == 0 {
+		t.Fatalf("only %d catalog snippets and %d extra ones in %s", len(files), len(extra), corpus)
 	}
-	for _, f := range append(files, ours...) {
+	for _, f := range append(files, extra...) {
 		in, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

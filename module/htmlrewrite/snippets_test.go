@@ -15,20 +15,37 @@ import (
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
-// snippets are the real tracker snippets in testdata/snippets, by file name.
+// corpus is the project's one snippet corpus, the catalog's: a vendor's
+// documented snippet per service as <id>.html, and in extra/ the cases that
+// are not one vendor's snippet (resource hints, optimisers' script types,
+// srcset).
+const corpus = "../catalog/testdata/snippets"
+
+// fakeSnippets names the fixtures of the corpus whose services the fake
+// classifier knows; the tests here refer to them by the short name.
+var fakeSnippets = map[string]string{
+	"ga4":        "google-analytics.html",
+	"gtm":        "google-tag-manager.html",
+	"hotjar":     "hotjar.html",
+	"meta-pixel": "meta-pixel.html",
+	"youtube":    "youtube.html",
+	"maps":       "google-maps.html",
+	"ua":         "universal-analytics.html",
+	"hints":      "extra/hints.html",
+	"optimisers": "extra/optimisers.html",
+	"srcset":     "extra/srcset.html",
+}
+
+// snippets are those fixtures, by short name. A missing one panics: every
+// test ranging over snippets would otherwise pass on less.
 var snippets = func() map[string]string {
 	m := map[string]string{}
-	files, err := filepath.Glob("testdata/snippets/*.html")
-	if err != nil || len(files) == 0 {
-		// Empty, every test ranging over snippets would pass on nothing.
-		panic(fmt.Sprintf("no snippet fixtures in testdata/snippets: %v", err))
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			panic(err)
+	for name, file := range fakeSnippets {
+		b, err := os.ReadFile(filepath.Join(corpus, file))
+		if err != nil || len(b) == 0 {
+			panic(fmt.Sprintf("snippet fixture %s/%s: missing or empty (%v)", corpus, file, err))
 		}
-		m[strings.TrimSuffix(filepath.Base(f), ".html")] = string(b)
+		m[name] = string(b)
 	}
 	return m
 }()
@@ -39,7 +56,7 @@ func snippet(tb testing.TB, name string) string {
 	tb.Helper()
 	s, ok := snippets[name]
 	if !ok {
-		tb.Fatalf("snippet fixture testdata/snippets/%s.html is missing", name)
+		tb.Fatalf("no snippet fixture named %s in fakeSnippets", name)
 	}
 	return s
 }
@@ -169,7 +186,7 @@ func liveTrackers(t *testing.T, out string, c Classifier, granted policy.Set) (p
 
 func TestSnippetsBlocked(t *testing.T) {
 	if len(snippets) < 10 {
-		t.Fatalf("only %d snippets in testdata/snippets", len(snippets))
+		t.Fatalf("only %d snippets of %s", len(snippets), corpus)
 	}
 	for name, in := range snippets {
 		t.Run(name, func(t *testing.T) {
