@@ -13,6 +13,7 @@ package audit
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -428,6 +429,10 @@ func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
 		r.Warnings = append(r.Warnings, w)
 	}
 
+	// Category order (necessary first), then by ID. Found is the audit's own.
+	slices.SortFunc(learned.Found, func(a, b *catalog.Service) int {
+		return cmp.Or(a.Category.Index()-b.Category.Index(), strings.Compare(a.ID, b.ID))
+	})
 	for _, s := range learned.Found {
 		t := Tracker{
 			Service: s.ID, Name: s.Name, Provider: s.Provider, Category: s.Category.String(),
@@ -447,12 +452,6 @@ func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
 	}
 	r.Summary.Neutralised = learned.Blocked - learned.Unclassified
 	r.Summary.Held = learned.Unclassified
-	slices.SortStableFunc(r.Trackers, func(a, b Tracker) int {
-		if c := categoryRank(a.Category) - categoryRank(b.Category); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Service, b.Service)
-	})
 
 	rows := map[string]*catalog.Cookie{}
 	for _, ck := range cat.Cookies() {
