@@ -192,3 +192,44 @@ func TestElementCallbackAgreesWithPage(t *testing.T) {
 		})
 	}
 }
+
+// FuzzElement: however the page is split, Options.Element reports the same
+// elements, its blocked ones add up to Page.Blocked by kind, and setting it
+// changes no byte of the output.
+func FuzzElement(f *testing.F) {
+	for _, s := range snippets {
+		f.Add([]byte(s), uint64(3), uint8(0))
+	}
+	for _, s := range tricky {
+		f.Add([]byte(s), uint64(7), uint8(policy.Analytics))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, seed uint64, granted uint8) {
+		var asked []string
+		base := *holdOptions(&asked)
+		base.Granted, base.MaxTag, base.MaxInline = policy.Set(granted), 200, 300
+		plain, _ := rewrite(t, string(in), &base)
+		o, whole := elementLog(base)
+		out, page := rewrite(t, string(in), o)
+		if out != plain {
+			t.Fatalf("the callback changed the output:\n%q\n%q", out, plain)
+		}
+		var byKind [NumKinds]int
+		for _, l := range *whole {
+			if kind, _, _ := strings.Cut(l, " "); strings.HasSuffix(l, " blocked") {
+				for k := range NumKinds {
+					if k.String() == kind {
+						byKind[k]++
+					}
+				}
+			}
+		}
+		if byKind != page.BlockedByKind {
+			t.Fatalf("reported blocked by kind %v, Page %v:\n%s", byKind, page.BlockedByKind, strings.Join(*whole, "\n"))
+		}
+		o, chunked := elementLog(base)
+		rewriteChunks(in, o, seed)
+		if !slices.Equal(*whole, *chunked) {
+			t.Fatalf("chunked reports differ:\n%s\nwhole:\n%s", strings.Join(*chunked, "\n"), strings.Join(*whole, "\n"))
+		}
+	})
+}
