@@ -109,12 +109,12 @@ type Options struct {
 	// hold an element or inline script as Unclassified, once per element.
 	Held func(p *Page, u []byte)
 	// Element, if set, is called once for each element, inline script or
-	// style sheet the rewriter finds to belong to a service, blocked or left
-	// live because its category is granted, and for each it holds as
-	// Unclassified: what it would take parsing the output to learn, with no
-	// second pass (lol-html's element handlers). An element that names
-	// several services is reported under the one that decides it: the first
-	// not granted, else the first granted. nil costs nothing.
+	// style sheet of a service, blocked or left live because its category
+	// is granted, and for each held as Unclassified, as lol-html calls its
+	// element handlers: a caller learns what was blocked without parsing
+	// the output or rewriting twice. An element naming several services is
+	// reported under the one that decides it: the first not granted, else
+	// the first granted.
 	Element func(p *Page, e Element)
 	// MaxTag is the largest start tag held for parsing. Default 16 KiB.
 	MaxTag int
