@@ -13,6 +13,7 @@ package audit
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -357,56 +358,82 @@ func attrs(z *html.Tokenizer) map[string]string {
 	}
 }
 
-// analyse runs the page through the rewriter twice: once as the module would
-// with nothing granted (what it blocks), once with every service treated as
-// optional (every element of every service, necessary ones included).
+// analyse runs the page through the rewriter once, as the module would with
+// nothing granted, and counts each element of a service it reports, blocked
+// or (necessary) left live.
 func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
 	// A page the module served carries its own Consent Mode default, which
 	// names gtag: never count the module as a tracker.
 	page, _ = withoutOwnOutput(page)
 	var large []string
 	r.ThirdPartyHosts, large = scanPage(page, r.Site, cat)
-	if bytes.Contains(page, []byte(serviceMarker)) {
+	if bytes.Contains(page, []byte(`data-consent-service="`)) {
 		r.Warnings = append(r.Warnings, "the page already carries data-consent-service markers: it was rewritten by a consent module, so trackers it neutralised are not counted; audit the upstream instead")
 	}
 	// External scripts the catalog does not know, as the module itself
 	// reports them to the inventory: only the site's third parties count.
 	unknown := map[string]int{}
 	held := map[string]int{}
-	real, realPage, err := rewrite(page, cat, func(src []byte) {
-		if h, ok := inventory.ThirdPartyHost(string(src), r.Site); ok {
-			unknown[h]++
+	elements := map[string]map[string]int{} // service ID → kind → count
+	blocked := map[string]map[string]int{}
+	count := func(m map[string]map[string]int, id, kind string) {
+		if m[id] == nil {
+			m[id] = map[string]int{}
 		}
-	}, func(u []byte) (hold, own bool) {
+		m[id][kind]++
+	}
+	o := &htmlrewrite.Options{
+		Classifier: classifier(cat),
+		UnknownScript: func(_ *htmlrewrite.Page, src []byte) {
+			if h, ok := inventory.ThirdPartyHost(string(src), r.Site); ok {
+				unknown[h]++
+			}
+		},
 		// As the module holds them by default (unknown_hosts hold): third
 		// parties of the site that no rule names, nor an allow rule.
-		if _, ok := inventory.ThirdPartyHost(string(u), r.Site); !ok {
-			return false, true
-		}
-		return !cat.Allows(u), false
-	}, func(u []byte) {
-		if h, ok := inventory.ThirdPartyHost(string(u), r.Site); ok {
-			held[h]++
-		}
-	})
-	if err != nil {
-		return err
+		Unknown: func(_ *htmlrewrite.Page, u []byte) (hold, own bool) {
+			if _, ok := inventory.ThirdPartyHost(string(u), r.Site); !ok {
+				return false, true
+			}
+			return !cat.Allows(u), false
+		},
+		Held: func(_ *htmlrewrite.Page, u []byte) {
+			if h, ok := inventory.ThirdPartyHost(string(u), r.Site); ok {
+				held[h]++
+			}
+		},
+		Element: func(_ *htmlrewrite.Page, e htmlrewrite.Element) {
+			if e.Service == nil {
+				return // held as unclassified: counted by host above
+			}
+			count(elements, e.Service.ID, e.Kind.String())
+			if e.Blocked {
+				count(blocked, e.Service.ID, e.Kind.String())
+			}
+		},
 	}
-	all, _, err := rewrite(page, everythingOptional{cat: cat, copies: map[*catalog.Service]*catalog.Service{}}, nil, nil, nil)
-	if err != nil {
-		return err
+	rw := htmlrewrite.New(io.Discard, o)
+	if _, err := rw.Write(page); err != nil {
+		return fmt.Errorf("rewriting page: %v", err)
 	}
-	blocked, elements := countNeutralised(real), countNeutralised(all)
-	if realPage.Overflows > 0 {
+	if err := rw.Close(); err != nil {
+		return fmt.Errorf("rewriting page: %v", err)
+	}
+	learned := rw.Page()
+	if learned.Overflows > 0 {
 		w := fmt.Sprintf("%d element(s) exceeded the rewriter's size limits (start tag %d KiB, inline script or style %d KiB) and pass unchanged",
-			realPage.Overflows, htmlrewrite.DefaultMaxTag>>10, htmlrewrite.DefaultMaxInline>>10)
+			learned.Overflows, htmlrewrite.DefaultMaxTag>>10, htmlrewrite.DefaultMaxInline>>10)
 		if len(large) > 0 {
 			w += "; over a limit: " + strings.Join(large, ", ")
 		}
 		r.Warnings = append(r.Warnings, w)
 	}
 
-	for _, s := range realPage.Found {
+	// Category order (necessary first), then by ID. Found is the audit's own.
+	slices.SortFunc(learned.Found, func(a, b *catalog.Service) int {
+		return cmp.Or(a.Category.Index()-b.Category.Index(), strings.Compare(a.ID, b.ID))
+	})
+	for _, s := range learned.Found {
 		t := Tracker{
 			Service: s.ID, Name: s.Name, Provider: s.Provider, Category: s.Category.String(),
 			Elements: elements[s.ID], Blocked: blocked[s.ID],
@@ -423,14 +450,8 @@ func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
 			r.Summary.OptionalTrackers++
 		}
 	}
-	r.Summary.Neutralised = realPage.Blocked - realPage.Unclassified
-	r.Summary.Held = realPage.Unclassified
-	slices.SortStableFunc(r.Trackers, func(a, b Tracker) int {
-		if c := categoryRank(a.Category) - categoryRank(b.Category); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Service, b.Service)
-	})
+	r.Summary.Neutralised = learned.Blocked - learned.Unclassified
+	r.Summary.Held = learned.Unclassified
 
 	rows := map[string]*catalog.Cookie{}
 	for _, ck := range cat.Cookies() {
@@ -486,180 +507,14 @@ func (r *Report) analyse(page []byte, cat *catalog.Catalog) error {
 	return nil
 }
 
+// classifier is what the rewriter classifies with: the catalog, or, in a
+// test, a wrapper that counts the questions.
+var classifier = func(c *catalog.Catalog) htmlrewrite.Classifier { return c }
+
 func categoryRank(name string) int {
 	c, err := policy.ParseCategory(name)
 	if err != nil {
 		return 99
 	}
 	return c.Index()
-}
-
-// rewrite streams the page through the rewriter with nothing granted and
-// returns the output and what the rewriter learned; unknownScript, if set,
-// gets the URL of every external script the classifier does not know.
-func rewrite(page []byte, c htmlrewrite.Classifier, unknownScript func(src []byte), unknown func(u []byte) (hold, own bool), held func(u []byte)) ([]byte, *htmlrewrite.Page, error) {
-	var out bytes.Buffer
-	out.Grow(len(page) + len(page)/8)
-	o := &htmlrewrite.Options{Classifier: c}
-	if unknown != nil {
-		o.Unknown = func(_ *htmlrewrite.Page, u []byte) (bool, bool) { return unknown(u) }
-		o.Held = func(_ *htmlrewrite.Page, u []byte) { held(u) }
-	}
-	if unknownScript != nil {
-		o.UnknownScript = func(_ *htmlrewrite.Page, src []byte) { unknownScript(src) }
-	}
-	rw := htmlrewrite.New(&out, o)
-	if _, err := rw.Write(page); err != nil {
-		return nil, nil, fmt.Errorf("rewriting page: %v", err)
-	}
-	if err := rw.Close(); err != nil {
-		return nil, nil, fmt.Errorf("rewriting page: %v", err)
-	}
-	return out.Bytes(), rw.Page(), nil
-}
-
-// everythingOptional classifies like the catalog but files every service
-// under marketing, so that the rewriter neutralises (and so marks) every
-// element of every service, necessary ones included.
-type everythingOptional struct {
-	cat    *catalog.Catalog
-	copies map[*catalog.Service]*catalog.Service
-}
-
-func (e everythingOptional) optional(s *catalog.Service) *catalog.Service {
-	if s == nil {
-		return nil
-	}
-	c := e.copies[s]
-	if c == nil {
-		cp := *s
-		cp.Category = policy.Marketing
-		c = &cp
-		e.copies[s] = c
-	}
-	return c
-}
-
-func (e everythingOptional) MatchURL(u []byte) *catalog.Service {
-	return e.optional(e.cat.MatchURL(u))
-}
-
-func (e everythingOptional) MatchURLMemo(u []byte, m *catalog.URLMemo) *catalog.Service {
-	return e.optional(e.cat.MatchURLMemo(u, m))
-}
-
-func (e everythingOptional) MatchInline(script []byte) *catalog.Service {
-	return e.optional(e.cat.MatchInline(script))
-}
-
-// InlineCategories is marketing for any script the catalog knows, as every
-// service is filed under it here.
-func (e everythingOptional) InlineCategories(script []byte) policy.Set {
-	if e.cat.InlineCategories(script) == 0 {
-		return 0
-	}
-	return policy.SetOf(policy.Marketing)
-}
-
-var _ htmlrewrite.Classifier = everythingOptional{}
-
-// The rewriter writes these right after the tag name of each element it
-// neutralises (and, for scripts, after type="text/plain").
-const (
-	categoryMarker = ` data-consent-category="`
-	serviceMarker  = `data-consent-service="`
-)
-
-// countNeutralised reads the rewriter's output back: service ID → element
-// kind → count of elements neutralised.
-func countNeutralised(out []byte) map[string]map[string]int {
-	counts := map[string]map[string]int{}
-	for rest := out; ; {
-		i := bytes.Index(rest, []byte(categoryMarker))
-		if i < 0 {
-			return counts
-		}
-		lt := bytes.LastIndexByte(rest[:i], '<')
-		tagAndType := rest[lt+1 : i]
-		rest = rest[i+len(categoryMarker):]
-		if lt < 0 {
-			continue
-		}
-		name, extra, _ := bytes.Cut(tagAndType, []byte(" "))
-		if !tagName(name) || len(extra) > 0 && string(extra) != `type="text/plain"` {
-			continue // not the rewriter's insertion
-		}
-		q := bytes.IndexByte(rest, '"')
-		if q < 0 || !bytes.HasPrefix(rest[q+1:], []byte(" "+serviceMarker)) {
-			continue
-		}
-		rest = rest[q+1+1+len(serviceMarker):]
-		q = bytes.IndexByte(rest, '"')
-		if q < 0 {
-			return counts
-		}
-		id := string(rest[:q])
-		rest = rest[q+1:]
-		// Kinds as the rewriter counts them (htmlrewrite.Kind).
-		kind := strings.ToLower(string(name))
-		switch kind {
-		case "script", "iframe", "img", "link", "embed", "object", "source":
-		case "video", "audio", "track":
-			kind = "source"
-		case "base", "style": // a base href, a style sheet's url() or @import
-			kind = "link"
-		case "div":
-			// WP Rocket's lazy YouTube placeholder (its class renamed) stands
-			// for an iframe; any other div loaded through its CSS.
-			kind = "img"
-			if bytes.Contains(bytes.ToLower(rest[:tagEnd(rest)]), []byte("data-consent-class=")) {
-				kind = "iframe"
-			}
-		default: // ping beacons, image buttons, svg images, CSS backgrounds are pixels
-			kind = "img"
-		}
-		if kind == "script" {
-			// A script the rewriter neutralised for its src has that
-			// attribute renamed; an inline one has none.
-			kind = "inline"
-			tag := bytes.ToLower(rest[:tagEnd(rest)])
-			for _, a := range []string{"data-consent-src=", "data-consent-data-src=", "data-consent-rocket-src=", "data-consent-href=", "data-consent-xlink:href="} {
-				if i := bytes.Index(tag, []byte(a)); i > 0 && tag[i-1] != '-' {
-					kind = "script"
-				}
-			}
-		}
-		if counts[id] == nil {
-			counts[id] = map[string]int{}
-		}
-		counts[id][kind]++
-	}
-}
-
-func tagName(b []byte) bool {
-	for _, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') { // custom elements too
-			return false
-		}
-	}
-	return len(b) > 0
-}
-
-// tagEnd returns the offset of the '>' that ends the tag b is inside,
-// skipping quoted attribute values.
-func tagEnd(b []byte) int {
-	var quote byte
-	for i, c := range b {
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			return i
-		}
-	}
-	return len(b)
 }

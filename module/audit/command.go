@@ -13,6 +13,7 @@ import (
 	caddycmd "github.com/caddyserver/caddy/v2/cmd"
 	"github.com/spf13/cobra"
 
+	"github.com/samtykke/caddy-consent/module/htmlrewrite"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
@@ -262,8 +263,8 @@ func (r *Report) WriteText(w io.Writer) error {
 // kinds writes element counts as "script x2, iframe x1", in a fixed order.
 func kinds(m map[string]int) string {
 	var parts []string
-	for _, k := range []string{"script", "inline", "iframe", "img", "link", "embed", "object", "source"} {
-		if n := m[k]; n > 0 {
+	for k := range htmlrewrite.NumKinds {
+		if n := m[k.String()]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s x%d", k, n))
 		}
 	}

@@ -217,7 +217,7 @@ func (r *Rewriter) decideStyle(bodyEnd int, overflow bool) {
 	t.holding, t.inline = false, false
 	all := r.contiguous(t.tagStart, bodyEnd)
 	tag, body := all[:t.bodyStart-t.tagStart], all[t.bodyStart-t.tagStart:]
-	var blocker *catalog.Service
+	var blocker, granted *catalog.Service
 	whole := bytes.IndexByte(body, '\\') >= 0
 	if whole {
 		if s := r.matchCSS(body); s != nil {
@@ -225,6 +225,7 @@ func (r *Rewriter) decideStyle(bodyEnd int, overflow bool) {
 			if !r.o.Granted.Has(s.Category) {
 				blocker = s
 			}
+			granted = s // reported live unless blocked
 		}
 	} else {
 		r.cssAt = cssLoads(r.cssAt[:0], body)
@@ -235,6 +236,9 @@ func (r *Rewriter) decideStyle(bodyEnd int, overflow bool) {
 			}
 			if s == nil || r.o.Granted.Has(s.Category) {
 				r.cssAt[k] = -1 // stays as it is
+				if granted == nil {
+					granted = s
+				}
 			} else if blocker == nil {
 				blocker = s
 			}
@@ -243,6 +247,9 @@ func (r *Rewriter) decideStyle(bodyEnd int, overflow bool) {
 	if blocker == nil {
 		if overflow {
 			r.page.Overflows++
+		}
+		if granted != nil {
+			r.live(granted, KindLink)
 		}
 		return
 	}

@@ -225,15 +225,15 @@ func (r *Rewriter) script(tag []byte, end int) {
 	if r.o.Unknown != nil {
 		unk = loads
 	}
-	block, svc, pre, known, held := r.classifyAttrs(tag, loads, unk)
+	block, _, svc, pre, held := r.classifyAttrs(tag, loads, unk)
 	if pre {
 		r.prelude(r.tok.tagStart)
 	}
-	if svc != nil {
+	if block != 0 {
 		r.neutralise(tag, end, svc, svc.Category, block|1<<akType, KindScript, asScript)
 		return
 	}
-	if r.o.UnknownScript != nil && !known {
+	if r.o.UnknownScript != nil && svc == nil {
 		for _, k := range urls {
 			if a := r.first(k); a != nil && a.ve > a.vs {
 				r.o.UnknownScript(&r.page, r.unescape(tag[a.vs:a.ve]))
@@ -246,15 +246,20 @@ func (r *Rewriter) script(tag []byte, end int) {
 		r.neutralise(tag, end, Unclassified, 0, held|1<<akType, KindScript, asScript)
 		return
 	}
-	if r.first(akSrc) != nil || t.next != stScript {
-		return // a src script ignores its body; an svg script's body is markup
+	// A src script ignores its body; an svg script's body is markup.
+	if r.first(akSrc) == nil && t.next == stScript {
+		typ := []byte(nil)
+		if a := r.first(akType); a != nil {
+			typ = r.unescape(tag[a.vs:a.ve])
+		}
+		if jsType(typ) {
+			t.holding, t.inline, t.bodyStart = true, true, end
+			r.scriptSvc = svc // the body decides (decideInline)
+			return
+		}
 	}
-	typ := []byte(nil)
-	if a := r.first(akType); a != nil {
-		typ = r.unescape(tag[a.vs:a.ve])
-	}
-	if jsType(typ) {
-		t.holding, t.inline, t.bodyStart = true, true, end
+	if svc != nil {
+		r.live(svc, KindScript)
 	}
 }
 
@@ -264,20 +269,25 @@ func (r *Rewriter) media(tag []byte, end int, loads uint32, rule *elemRule, rock
 	if r.o.Unknown != nil && rule.unknown != holdNever {
 		unk = loads
 	}
-	block, svc, pre, _, held := r.classifyAttrs(tag, loads, unk)
+	block, known, svc, pre, held := r.classifyAttrs(tag, loads, unk)
 	if pre {
 		r.prelude(r.tok.tagStart)
 	}
-	if svc == nil {
+	kind := rule.kind
+	if block == 0 {
 		// The condition of the rule (a beacon, a hint) is read only for
 		// the few elements that name an unknown third party.
 		if held != 0 && r.holdsUnknown(tag, rule.unknown) {
 			r.reportHeld(tag, held)
-			r.neutralise(tag, end, Unclassified, 0, held, rule.kind, rule.how)
+			r.neutralise(tag, end, Unclassified, 0, held, kind, rule.how)
+		} else if svc != nil {
+			if rocket && known&(1<<akDataSrc) != 0 {
+				kind = KindIframe
+			}
+			r.live(svc, kind)
 		}
 		return
 	}
-	kind := rule.kind
 	if rocket && block&(1<<akDataSrc) != 0 {
 		// Renaming class hides the div from WP Rocket's script.
 		block, kind = block|1<<akClass, KindIframe
@@ -286,12 +296,13 @@ func (r *Rewriter) media(tag []byte, end int, loads uint32, rule *elemRule, rock
 }
 
 // classifyAttrs classifies the loading attributes of a tag (the first of each
-// name). It returns the keys to rename and the service that blocks the
-// element (nil: nothing to block), whether the prelude goes before it, and
-// whether any attribute named a known service at all, granted or not. Of the
-// attributes in unk that are plain URLs, those no rule names whose host
-// Options.Unknown holds are in held.
-func (r *Rewriter) classifyAttrs(tag []byte, loads, unk uint32) (block uint32, blocker *catalog.Service, pre, known bool, held uint32) {
+// name). It returns the keys to rename (block: those naming a service not
+// granted), the keys that name any service (known), the service that
+// decides the element (the first not granted when block is not 0, else the
+// first granted; nil when none is named), and whether the prelude goes
+// before it. Of the attributes in unk that are plain URLs, those no rule
+// names whose host Options.Unknown holds are in held.
+func (r *Rewriter) classifyAttrs(tag []byte, loads, unk uint32) (block, known uint32, svc *catalog.Service, pre bool, held uint32) {
 	var seen uint32
 	for i := range r.attrs {
 		a := &r.attrs[i]
@@ -325,20 +336,21 @@ func (r *Rewriter) classifyAttrs(tag []byte, loads, unk uint32) (block uint32, b
 		if s == nil {
 			continue
 		}
-		known = true
+		known |= bit
 		r.found(s)
 		pre = pre || r.wantPrelude(s)
-		if !r.o.Granted.Has(s.Category) {
-			block |= bit
-			if blocker == nil {
-				blocker = s
+		if r.o.Granted.Has(s.Category) {
+			if svc == nil {
+				svc = s // unless one not granted follows
 			}
+			continue
 		}
+		if block == 0 {
+			svc = s
+		}
+		block |= bit
 	}
-	if blocker == nil {
-		block = 0
-	}
-	return block, blocker, pre, known, held
+	return block, known, svc, pre, held
 }
 
 // decideInline classifies a held inline script whose body ends at bodyEnd
@@ -360,8 +372,13 @@ func (r *Rewriter) decideInline(bodyEnd int, overflow bool) {
 				tag := r.contiguous(t.tagStart, t.bodyStart)
 				r.attrs, _ = parseAttrs(tag, t.nameEnd-t.tagStart, r.attrs[:0])
 				r.neutralise(tag, t.bodyStart, Unclassified, 0, 1<<akType, KindInline, asScript)
-			} else if overflow {
+				return
+			}
+			if overflow {
 				r.page.Overflows++
+			}
+			if r.scriptSvc != nil {
+				r.live(r.scriptSvc, KindScript) // as its start tag names it
 			}
 			return
 		}
@@ -376,6 +393,7 @@ func (r *Rewriter) decideInline(bodyEnd int, overflow bool) {
 		// every one of their categories is granted.
 		missing := r.o.Classifier.InlineCategories(r.contiguous(t.bodyStart, bodyEnd)) &^ r.o.Granted
 		if missing&^policy.Set(policy.Necessary) == 0 {
+			r.live(svc, KindInline)
 			return
 		}
 		for _, c := range [...]policy.Category{policy.Marketing, policy.Analytics, policy.Preferences} {
@@ -452,10 +470,20 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat polic
 	if s == Unclassified {
 		r.page.Unclassified++
 		r.page.UnclassifiedByKind[kind]++
-		return
-	}
-	if i := cat.Index(); i >= 0 {
+		s, cat = nil, 0
+	} else if i := cat.Index(); i >= 0 {
 		r.page.BlockedBy[i][kind]++
+	}
+	if r.o.Element != nil {
+		r.o.Element(&r.page, Element{Kind: kind, Service: s, Category: cat, Blocked: true})
+	}
+}
+
+// live tells Options.Element of an element of s that passes as written, its
+// category granted.
+func (r *Rewriter) live(s *catalog.Service, kind Kind) {
+	if r.o.Element != nil {
+		r.o.Element(&r.page, Element{Kind: kind, Service: s, Category: s.Category})
 	}
 }
 

@@ -108,6 +108,14 @@ type Options struct {
 	// Held, if set, gets the URL (as Unknown got it) that made the rewriter
 	// hold an element or inline script as Unclassified, once per element.
 	Held func(p *Page, u []byte)
+	// Element, if set, is called once for each element, inline script or
+	// style sheet of a service, blocked or left live because its category
+	// is granted, and for each held as Unclassified, as lol-html calls its
+	// element handlers: a caller learns what was blocked without parsing
+	// the output or rewriting twice. An element naming several services is
+	// reported under the one that decides it: the first not granted, else
+	// the first granted.
+	Element func(p *Page, e Element)
 	// MaxTag is the largest start tag held for parsing. Default 16 KiB.
 	MaxTag int
 	// MaxInline is the largest inline script body held before deciding. A
@@ -124,10 +132,10 @@ const (
 	minCap           = 64 // room for the longest tag name and some attributes
 )
 
-// Kind is the kind of element the rewriter neutralised, for metrics.
+// Kind is what an element counts as, in metrics and for Options.Element.
 type Kind uint8
 
-// Kinds of neutralised elements.
+// Kinds of elements.
 const (
 	KindScript Kind = iota // <script src>, including optimiser-held scripts
 	KindInline             // inline <script>
@@ -148,6 +156,22 @@ func (k Kind) String() string {
 		return kindNames[k]
 	}
 	return "unknown"
+}
+
+// Element is what Options.Element learns about one element.
+type Element struct {
+	Kind Kind
+	// Service is the service the element belongs to; nil when it is held
+	// as Unclassified (Options.Unknown).
+	Service *catalog.Service
+	// Category is the category that decides the element: its service's, or
+	// for an inline script naming services of several categories, the first
+	// one not granted (marketing, analytics, preferences). 0 when
+	// Unclassified.
+	Category policy.Category
+	// Blocked: the rewriter neutralised the element (it counts in
+	// Page.Blocked). Otherwise it passes as written, its category granted.
+	Blocked bool
 }
 
 // Page is what the rewriter learned about a response. It stays valid until
@@ -232,6 +256,9 @@ type Rewriter struct {
 	ownPre  [ownPrefixLen]byte // "scheme://host/" of the last URL Unknown called the site's own
 	ownN    int
 	heldURL []byte // the URL that holds an inline script, reported to Options.Held
+	// scriptSvc is the granted service the start tag of a held inline
+	// script names: reported to Options.Element if its body decides nothing.
+	scriptSvc *catalog.Service
 
 	// Backing arrays for the common case, so that a fresh Rewriter allocates
 	// once.
