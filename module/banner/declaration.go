@@ -92,7 +92,7 @@ func DeclarationPage(d *inventory.Declaration, o DeclarationOptions) []byte {
 	if len(d.Unclassified) > 0 || len(d.UnknownScriptHosts) > 0 {
 		section(w, lang, "unclassified", h2, d.Unclassified, nil)
 	}
-	runTime(w, d.RunTimeHosts, h2)
+	runTime(w, lang, d.RunTimeHosts, h2)
 	if len(d.UnknownScriptHosts) > 0 {
 		// Third parties no list classifies (held until every category is
 		// granted under unknown_hosts hold), by host, in the same section.
@@ -224,25 +224,27 @@ func localProvider(lang, provider string) string {
 }
 
 // runTime writes the declaration's run-time section: the hosts browsers
-// reported the site's scripts loading beyond what its markup shows. The
-// texts are English (marked lang="en"): the section is for the operator and
-// for visitors who want the technical detail.
-func runTime(w *asciihtml.Writer, hosts []inventory.DeclaredRunTimeHost, h string) {
+// reported the site's scripts loading beyond what its markup shows, in the
+// page's language like the rest of it. The kinds of load (script, connect,
+// img, ...) are CSP directive names, code rather than words, so they stay
+// as they are.
+func runTime(w *asciihtml.Writer, lang string, hosts []inventory.DeclaredRunTimeHost, h string) {
 	if len(hosts) == 0 {
 		return
 	}
-	w.TagText(h, ` id="consent-decl-run-time" lang="en"`, "Loaded by scripts at run time")
-	w.TagText("p", ` lang="en"`, "Hosts that browsers reported this site's scripts contacting beyond what its pages' markup shows, with the category the catalog gives them.")
-	w.Raw(`<div class="cd-t" role="region" tabindex="0" aria-labelledby="consent-decl-run-time"><table lang="en"><thead><tr>`)
-	for _, col := range []string{"Host", "Category", "Service", "Loads", "Pages", "Reports"} {
-		w.TagText("th", ` scope="col"`, col)
+	t := func(key string) string { return Text(lang, key, nil) }
+	w.TagText(h, ` id="consent-decl-run-time"`, t("run_time_title"))
+	w.TagText("p", "", t("run_time_intro"))
+	w.Raw(`<div class="cd-t" role="region" tabindex="0" aria-labelledby="consent-decl-run-time"><table><thead><tr>`)
+	for _, col := range []string{"col_host", "col_category", "col_service", "col_loads", "col_pages", "col_reports"} {
+		w.TagText("th", ` scope="col"`, t(col))
 	}
 	w.Raw(`</tr></thead><tbody>`)
 	for _, rh := range hosts {
 		w.Raw(`<tr><td>`)
 		w.TagText("code", "", rh.Host)
 		w.Raw(`</td><td>`)
-		w.Esc(rh.Category)
+		w.Esc(runTimeCategory(lang, rh.Category))
 		w.Raw(`</td><td>`)
 		if rh.Service == "" {
 			w.Raw(`&#8212;`)
@@ -250,7 +252,12 @@ func runTime(w *asciihtml.Writer, hosts []inventory.DeclaredRunTimeHost, h strin
 			w.Esc(rh.ServiceLabel)
 		}
 		w.Raw(`</td><td>`)
-		w.Esc(strings.Join(rh.Directives, ", "))
+		for i, d := range rh.Directives {
+			if i > 0 {
+				w.Raw(`, `)
+			}
+			w.TagText("code", "", d)
+		}
 		w.Raw(`</td><td>`)
 		for i, p := range rh.Pages {
 			if i > 0 {
@@ -263,4 +270,18 @@ func runTime(w *asciihtml.Writer, hosts []inventory.DeclaredRunTimeHost, h strin
 		w.Raw(`</td></tr>`)
 	}
 	w.Raw(`</tbody></table></div>`)
+}
+
+// runTimeCategory names a run-time host's category as the category sections
+// do. A host no catalog knows ("unknown") is what the unclassified section
+// calls not yet classified; a name with no translation (none today) shows
+// as it is rather than as its missing key.
+func runTimeCategory(lang, category string) string {
+	if category == "unknown" {
+		category = "unclassified"
+	}
+	if _, ok := builtin["en"].strings["category_"+category]; !ok {
+		return category
+	}
+	return Text(lang, "category_"+category, nil)
 }

@@ -401,3 +401,138 @@ func TestDeclarationRunTimeHTML(t *testing.T) {
 		t.Error("a site with no run-time hosts shows the section")
 	}
 }
+
+// runTimeKeys are the texts of the run-time section, in page order.
+var runTimeKeys = []string{"run_time_title", "run_time_intro",
+	"col_host", "col_category", "col_service", "col_loads", "col_pages", "col_reports"}
+
+// runTimeSite has two run-time hosts: a catalog tracker (marketing) and a
+// host no catalog knows.
+func runTimeSite(t *testing.T) (inventory.Site, *catalog.Catalog) {
+	t.Helper()
+	cat := catalog.Default()
+	inv := inventory.New(cat, inventory.Options{})
+	inv.ObserveRunTime("shop.example", inventory.RunTimeReport{Host: "connect.facebook.net", Service: cat.Service("meta-pixel"), Directive: "script-src-elem", Page: "/shop"}, t0)
+	inv.ObserveRunTime("shop.example", inventory.RunTimeReport{Host: "connect.facebook.net", Service: cat.Service("meta-pixel"), Directive: "connect-src", Page: "/shop"}, t0)
+	inv.ObserveRunTime("shop.example", inventory.RunTimeReport{Host: "cdn.nobody.example", Directive: "img-src", Page: "/"}, t0)
+	return inv.Snapshot("shop.example"), cat
+}
+
+// runTimeSection returns the run-time heading, the paragraph after it and
+// the region holding its table.
+func runTimeSection(t *testing.T, doc *html.Node) (heading, intro, region *html.Node) {
+	t.Helper()
+	for n := range doc.Descendants() {
+		if id, _ := attrOf(n, "id"); n.Type == html.ElementNode && id == "consent-decl-run-time" {
+			heading = n
+		}
+	}
+	if heading == nil || heading.NextSibling == nil || heading.NextSibling.NextSibling == nil {
+		t.Fatal("no run-time heading followed by an introduction and a table")
+	}
+	return heading, heading.NextSibling, heading.NextSibling.NextSibling
+}
+
+// Norwegian and Swedish visitors read the run-time section in their
+// language, as the rest of the declaration: pinned words, so that a key
+// falling back to English fails here.
+func TestDeclarationRunTimeNorwegianSwedish(t *testing.T) {
+	site, cat := runTimeSite(t)
+	for _, tt := range []struct{ lang, heading, host, marketing string }{
+		{"nb", "Lastet av skript under kjøring", "Vert", "Markedsføring"},
+		{"sv", "Laddat av skript under körning", "Värd", "Marknadsföring"},
+	} {
+		for _, embed := range []bool{false, true} {
+			out := declarationHTML(site, cat, tt.lang, embed, "")
+			checkASCII(t, out)
+			doc := parse(t, out, embed)
+			heading, _, region := runTimeSection(t, doc)
+			if got := textOf(heading); got != tt.heading {
+				t.Errorf("%s embed=%v: run-time heading %q, want %q", tt.lang, embed, got, tt.heading)
+			}
+			if text := textOf(doc); strings.Contains(text, "Loaded by scripts") || strings.Contains(text, "Hosts that browsers reported") {
+				t.Errorf("%s embed=%v: the English run-time texts are still on the page", tt.lang, embed)
+			}
+			if strings.Contains(string(out), `lang="en"`) {
+				t.Errorf("%s embed=%v: part of the declaration is still marked English", tt.lang, embed)
+			}
+			if th := all(region, "th"); len(th) != 6 || textOf(th[0]) != tt.host {
+				t.Errorf("%s embed=%v: first column heading is not %q", tt.lang, embed, tt.host)
+			}
+			r := rows(region)
+			if got := r["connect.facebook.net"]; len(got) != 6 || got[1] != tt.marketing || got[2] != "Meta Pixel" {
+				t.Errorf("%s embed=%v: Meta Pixel row %q, want category %q", tt.lang, embed, got, tt.marketing)
+			}
+		}
+	}
+}
+
+// No language leaves an English text in the run-time section: heading,
+// introduction and column headings come from its own file, the category
+// column names the category as the category sections do, and a text equal
+// to an English one is only the language's own word (TestTranslations keeps
+// those to a reviewed list). The kinds of load are CSP code, each in <code>.
+func TestDeclarationRunTimeEveryLanguage(t *testing.T) {
+	site, cat := runTimeSite(t)
+	english := map[string]bool{"marketing": true, "unknown": true} // the config's names
+	for _, k := range append(slices.Clone(runTimeKeys), "category_marketing", "category_unclassified") {
+		english[banner.Text("en", k, nil)] = true
+	}
+	for _, lang := range banner.Languages() {
+		t.Run(lang, func(t *testing.T) {
+			out := declarationHTML(site, cat, lang, false, "")
+			checkASCII(t, out)
+			heading, intro, region := runTimeSection(t, parse(t, out, false))
+			want := func(key string) string { return banner.Text(lang, key, nil) }
+			var texts, keys []string // the section's texts, and the key each must be
+			add := func(n *html.Node, key string) {
+				texts = append(texts, textOf(n))
+				keys = append(keys, key)
+				if l, ok := attrOf(n, "lang"); ok {
+					t.Errorf("%s: %q is marked lang=%q", key, textOf(n), l)
+				}
+			}
+			add(heading, "run_time_title")
+			add(intro, "run_time_intro")
+			if tables := all(region, "table"); len(tables) != 1 {
+				t.Fatalf("%d tables in the run-time region, want 1", len(tables))
+			} else if l, ok := attrOf(tables[0], "lang"); ok {
+				t.Errorf("the run-time table is marked lang=%q", l)
+			}
+			th := all(region, "th")
+			if len(th) != len(runTimeKeys)-2 {
+				t.Fatalf("%d column headings, want %d", len(th), len(runTimeKeys)-2)
+			}
+			for i, h := range th {
+				add(h, runTimeKeys[i+2])
+			}
+			r := rows(region)
+			if len(r) != 2 {
+				t.Fatalf("run-time rows %q, want 2", r)
+			}
+			texts = append(texts, r["connect.facebook.net"][1], r["cdn.nobody.example"][1])
+			keys = append(keys, "category_marketing", "category_unclassified")
+			for i, got := range texts {
+				if got != want(keys[i]) {
+					t.Errorf("%s: %q, want %q", keys[i], got, want(keys[i]))
+				}
+				if lang != "en" && english[got] && !slices.Contains(banner.SameAsEnglish[keys[i]], lang) {
+					t.Errorf("%s: %q is English, and not a word %s shares with it", keys[i], got, lang)
+				}
+			}
+			if lang != "en" {
+				section := textOf(heading) + textOf(intro) + textOf(region)
+				for _, k := range []string{"run_time_title", "run_time_intro", "category_unclassified"} {
+					if e := banner.Text("en", k, nil); strings.Contains(section, e) {
+						t.Errorf("the English %s %q is in the section", k, e)
+					}
+				}
+			}
+			for _, kinds := range []string{`<code>script</code>, <code>connect</code>`, `<code>img</code>`} {
+				if !strings.Contains(string(out), kinds) {
+					t.Errorf("kinds of load %s missing", kinds)
+				}
+			}
+		})
+	}
+}

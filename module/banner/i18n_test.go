@@ -180,8 +180,23 @@ func TestPluralizeFallback(t *testing.T) {
 
 var placeholderRE = regexp.MustCompile(`\{[a-z]+\}`)
 
+// sameAsEnglish lists, per key, the languages whose text is the English word
+// because it is also theirs ("Marketing" in German, "Pages" in French, "Host"
+// where the loan word is the usual term); any other text equal to the English
+// one is an untranslated string.
+var sameAsEnglish = map[string][]string{
+	"category_marketing":   {"da", "de", "es", "hu", "it", "mt", "nl", "pl", "pt", "ro"},
+	"category_preferences": {"lv"},
+	"col_name":             {"de"},
+	"col_type":             {"da", "fr", "nb", "nl", "nn"},
+	"col_host":             {"de", "et", "it", "mt", "nl", "pl"},
+	"col_service":          {"fr"},
+	"col_pages":            {"fr"},
+}
+
 // TestTranslations checks every translation against en.json: the same keys,
-// the same placeholders, and every plural form CLDR needs for the language.
+// the same placeholders, no text left in English (but the words in
+// sameAsEnglish), and every plural form CLDR needs for the language.
 func TestTranslations(t *testing.T) {
 	en := builtin["en"]
 	for _, tag := range Languages() {
@@ -199,6 +214,13 @@ func TestTranslations(t *testing.T) {
 				}
 				if strings.TrimSpace(tr.strings[k]) == "" {
 					t.Errorf("%s is empty", k)
+				}
+				if same := tr.strings[k] == s; tag != "en" && same != slices.Contains(sameAsEnglish[k], tag) {
+					if same {
+						t.Errorf("%s is the English %q: translate it, or list it in sameAsEnglish if the word is also %s", k, s, tag)
+					} else {
+						t.Errorf("%s is no longer the English %q: remove %s from sameAsEnglish[%q]", k, s, tag, k)
+					}
 				}
 			}
 			needed := map[string]bool{"other": true}
