@@ -25,6 +25,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/htmlrewrite"
 	"github.com/samtykke/caddy-consent/module/inventory"
@@ -184,7 +185,7 @@ func Audit(ctx context.Context, target string, o Options) (*Report, error) {
 	if o.Site == "" {
 		o.Site = canonicalHost(page)
 	}
-	r.Site = inventory.NormaliseHost(o.Site)
+	r.Site = urlhost.NormaliseString(o.Site)
 	if err := r.analyse(page, o.Catalog); err != nil {
 		return nil, err
 	}

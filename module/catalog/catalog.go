@@ -348,4 +348,3 @@ func compile(services []*Service, cookies []*Cookie) (*Catalog, error) {
 	}
 	return c, nil
 }
-

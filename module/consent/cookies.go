@@ -1,14 +1,13 @@
 package consent
 
 import (
-	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"go.uber.org/zap"
 
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/firewall"
 	"github.com/samtykke/caddy-consent/module/htmlrewrite"
@@ -73,7 +72,7 @@ func (h *Handler) observePage(r *http.Request, ex *exchange, p *htmlrewrite.Page
 	if len(inline) > 0 {
 		client, _ := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string)
 		if client == "" {
-			client = hostOnly(r.RemoteAddr)
+			client = urlhost.Hostname(r.RemoteAddr)
 		}
 		// The client's network, never its address: /24 or /48.
 		h.drift(h.observed.ObserveInline(key, inline, ex.orig.Path, iplog.Default().String(client), now))
@@ -129,14 +128,4 @@ func (h *Handler) drift(news []inventory.Drift) {
 		}
 		h.logger.Warn(msg, fields...)
 	}
-}
-
-func hostOnly(hostport string) string {
-	if !strings.Contains(hostport, ":") {
-		return hostport // the usual Host header: no error to allocate
-	}
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		return h
-	}
-	return hostport
 }

@@ -2,11 +2,9 @@ package consent
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 
-	"golang.org/x/net/publicsuffix"
-
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/htmlrewrite"
 )
 
@@ -25,23 +23,8 @@ type siteHosts struct {
 }
 
 func newSiteHosts(reqHost string) siteHosts {
-	h := reqHost
-	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") {
-		h = h[:i] // a port (net.SplitHostPort allocates an error for a Host without one)
-	}
-	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
-	s := siteHosts{host: strings.TrimSuffix(strings.ToLower(h), ".")}
-	if strings.IndexByte(s.host, ':') >= 0 || !strings.Contains(s.host, ".") {
-		return s // IPv6, or a single label such as localhost
-	}
-	if last := s.host[len(s.host)-1]; '0' <= last && last <= '9' {
-		if _, err := netip.ParseAddr(s.host); err == nil {
-			return s // IPv4
-		}
-	}
-	if d, err := publicsuffix.EffectiveTLDPlusOne(s.host); err == nil {
-		s.domain = d
-	}
+	s := siteHosts{host: urlhost.NormaliseString(reqHost)}
+	s.domain, _ = urlhost.Registrable(s.host)
 	return s
 }
 
@@ -53,26 +36,18 @@ func (h *Handler) ownHostIn(s siteHosts, host []byte) bool {
 	if n := len(host); n > 0 && host[n-1] == '.' {
 		host = host[:n-1]
 	}
-	if len(host) == 0 || asciiEqualFold(host, s.host) {
+	if len(host) == 0 || urlhost.EqualFold(host, s.host) {
 		return true
 	}
-	if s.domain != "" && underDomain(host, s.domain) {
+	if s.domain != "" && urlhost.Under(host, s.domain) {
 		return true
 	}
 	for _, d := range h.firstParty {
-		if underDomain(host, d) {
+		if urlhost.Under(host, d) {
 			return true
 		}
 	}
 	return false
-}
-
-// underDomain reports whether host is d or a subdomain of d (d lower case).
-func underDomain(host []byte, d string) bool {
-	if len(host) == len(d) {
-		return asciiEqualFold(host, d)
-	}
-	return len(host) > len(d) && host[len(host)-len(d)-1] == '.' && asciiEqualFold(host[len(host)-len(d):], d)
 }
 
 // holdsUnknown reports whether this response holds third parties no rule
@@ -84,7 +59,7 @@ func (h *Handler) holdsUnknown(ex *exchange) bool {
 // unknownFunc is htmlrewrite.Options.Unknown for a response.
 func (h *Handler) unknownFunc(ex *exchange) func(*htmlrewrite.Page, []byte) (hold, own bool) {
 	return func(_ *htmlrewrite.Page, u []byte) (hold, own bool) {
-		host := scriptHost(u)
+		host, _ := urlhost.URLHost(u)
 		if !ex.siteSet {
 			ex.site, ex.siteSet = newSiteHosts(ex.r.Host), true
 		}
@@ -103,7 +78,7 @@ func (h *Handler) unknownFunc(ex *exchange) func(*htmlrewrite.Page, []byte) (hol
 // maxUnknownHostsPerPage of them.
 func (ex *exchange) noteHeld(raw []byte) {
 	for _, seen := range ex.heldHosts {
-		if asciiEqualFold(raw, seen) {
+		if urlhost.EqualFold(raw, seen) {
 			return
 		}
 	}
@@ -129,7 +104,7 @@ func parseFirstParty(domains []string) ([]string, error) {
 		if n == "" || strings.ContainsAny(n, "/:*@ \t") || strings.HasPrefix(n, "-") {
 			return nil, fmt.Errorf("%q: want a domain such as cdn.example.net", d)
 		}
-		if suffix, icann := publicsuffix.PublicSuffix(n); suffix == n && (icann || strings.Contains(n, ".")) {
+		if urlhost.IsPublicSuffix(n) {
 			return nil, fmt.Errorf("%q: a public suffix would make every site under it first party", d)
 		}
 		out = append(out, n)

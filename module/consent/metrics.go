@@ -10,6 +10,7 @@ import (
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/htmlrewrite"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -182,33 +183,16 @@ func sitesOf(srv *caddyhttp.Server) siteLabels {
 
 // label returns the configured host that host falls under, or other.
 func (sl *siteLabels) label(host string) string {
-	host = strings.ToLower(strings.TrimSuffix(hostOnly(host), "."))
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	host = urlhost.NormaliseString(host)
 	if sl.exact[host] {
 		return host
 	}
 	for _, w := range sl.wild {
-		if wildcardMatch(w, host) {
+		if urlhost.Wildcard(w, host) {
 			return w
 		}
 	}
 	return otherSite
-}
-
-// wildcardMatch matches a host against a pattern whose "*" labels stand for
-// exactly one label each, as Caddy's host matcher does.
-func wildcardMatch(pattern, host string) bool {
-	for {
-		p, prest, pmore := strings.Cut(pattern, ".")
-		h, hrest, hmore := strings.Cut(host, ".")
-		if pmore != hmore || (p != "*" && p != h) || h == "" {
-			return false
-		}
-		if !pmore {
-			return true
-		}
-		pattern, host = prest, hrest
-	}
 }
 
 // site is the site label of a request.

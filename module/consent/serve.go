@@ -1,7 +1,6 @@
 package consent
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/banner"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/htmlrewrite"
@@ -243,18 +243,18 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 	ex.opts.UnknownScript = func(_ *htmlrewrite.Page, src []byte) {
 		// A site's own scripts cost a comparison; each other host is
 		// decided once per page (third party or not) and copied once.
-		raw := scriptHost(src)
+		raw, _ := urlhost.URLHost(src)
 		if len(raw) == 0 {
 			return
 		}
 		if !ex.siteSet {
 			ex.site, ex.siteSet = newSiteHosts(ex.r.Host), true
 		}
-		if asciiEqualFold(raw, ex.site.host) {
+		if urlhost.EqualFold(raw, ex.site.host) {
 			return
 		}
 		for _, seen := range ex.scriptHosts {
-			if asciiEqualFold(raw, seen) {
+			if urlhost.EqualFold(raw, seen) {
 				return
 			}
 		}
@@ -269,7 +269,10 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 	}
 	if h.holdsUnknown(ex) {
 		ex.opts.Unknown = h.unknownFunc(ex)
-		ex.opts.Held = func(_ *htmlrewrite.Page, u []byte) { ex.noteHeld(scriptHost(u)) }
+		ex.opts.Held = func(_ *htmlrewrite.Page, u []byte) {
+			host, _ := urlhost.URLHost(u)
+			ex.noteHeld(host)
+		}
 	}
 	ex.opts.Stubs = stubsScript(ex)
 	if h.GoogleConsentMode == nil || *h.GoogleConsentMode {
@@ -350,53 +353,4 @@ func privateCacheControl(cc string) string {
 		keep = append(keep, d)
 	}
 	return strings.Join(append([]string{"private"}, keep...), ", ")
-}
-
-// scriptHost returns the host of an absolute or protocol-relative URL as
-// written (no user info, no port), or nil for a relative URL.
-func scriptHost(u []byte) []byte {
-	switch {
-	case len(u) > 8 && asciiEqualFold(u[:8], "https://"):
-		u = u[8:]
-	case len(u) > 7 && asciiEqualFold(u[:7], "http://"):
-		u = u[7:]
-	case len(u) > 2 && u[0] == '/' && u[1] == '/':
-		u = u[2:]
-	default:
-		return nil
-	}
-	for i, c := range u {
-		if c == '/' || c == '?' || c == '#' || c == '\\' {
-			u = u[:i]
-			break
-		}
-	}
-	if i := bytes.LastIndexByte(u, '@'); i >= 0 {
-		u = u[i+1:]
-	}
-	if i := bytes.LastIndexByte(u, ':'); i >= 0 && bytes.IndexByte(u, ']') < i {
-		u = u[:i]
-	}
-	return u
-}
-
-// asciiEqualFold compares bytes with a string, ASCII case-insensitively,
-// without converting either.
-func asciiEqualFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range b {
-		x, y := b[i], s[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }

@@ -128,30 +128,6 @@ func TestObserveSetCookieSkips(t *testing.T) {
 	}
 }
 
-func TestDomainMatch(t *testing.T) {
-	tests := []struct {
-		host, domain string
-		want         bool
-	}{
-		{"example.com", "example.com", true},
-		{"www.example.com", "example.com", true},
-		{"www.example.com", "EXAMPLE.com", true},
-		{"www.example.com", "www.example.com", true},
-		{"example.com", "www.example.com", false},
-		{"badexample.com", "example.com", false},
-		{"www.example.com", "com", false},
-		{"www.example.co.uk", "co.uk", false},
-		{"localhost", "localhost", true},
-		{"192.0.2.1", "192.0.2.1", true},
-		{"192.0.2.1", "0.2.1", false},
-	}
-	for _, tt := range tests {
-		if got := domainMatch(tt.host, tt.domain); got != tt.want {
-			t.Errorf("domainMatch(%q, %q) = %v, want %v", tt.host, tt.domain, got, tt.want)
-		}
-	}
-}
-
 func TestDrift(t *testing.T) {
 	inv := newInv(t, Options{})
 	h := "example.com"

@@ -11,6 +11,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 )
 
 // Storage is where inventories persist and meet. certmagic.Storage, which
@@ -43,7 +45,7 @@ const maxRecordBytes = 4 << 20
 // NormaliseHost rejects. IPv6 colons become "_" so the key is a file name
 // everywhere.
 func Key(host string) string {
-	h := NormaliseHost(host)
+	h := urlhost.NormaliseString(host)
 	if h == "" {
 		return ""
 	}
