@@ -496,6 +496,10 @@ func TestThirdPartyHost(t *testing.T) {
 		{"data:text/javascript,1", "example.com", ""},
 		{"https://[2001:db8::1]/x.js", "example.com", "2001:db8::1"},
 		{"https://evil.example%2f/x.js", "example.com", ""},
+		// Browsers skip extra slashes and read backslashes as slashes.
+		{"https:///cdn.other.example/x.js", "example.com", "cdn.other.example"},
+		{"https:\\\\cdn.other.example/x.js", "example.com", "cdn.other.example"},
+		{" //cdn.other.example/x.js", "example.com", "cdn.other.example"},
 	}
 	for _, tt := range tests {
 		got, ok := ThirdPartyHost(tt.src, tt.site)
