@@ -25,6 +25,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/htmlrewrite"
@@ -284,7 +285,7 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func classifySetCookie(host, line string, now time.Time, cat *catalog.Catalog) SetCookie {
-	p := inventory.ParseSetCookie(line, now)
+	p := setcookie.Parse(line, now)
 	sc := SetCookie{
 		Host: host, Name: p.Name, Category: "unknown", HTTPOnly: p.HTTPOnly, Secure: p.Secure,
 		SameSite: p.SameSite, Domain: p.Domain, Path: p.Path,

@@ -7,6 +7,7 @@ import (
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"go.uber.org/zap"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/firewall"
@@ -94,7 +95,7 @@ func (h *Handler) expireWithdrawn(hdr http.Header, r *http.Request, granted poli
 func (h *Handler) countExpired(lines []string) {
 	last := ""
 	for _, l := range lines {
-		name := firewall.SetCookieName(l)
+		name := setcookie.Name(l)
 		if name == last {
 			continue
 		}

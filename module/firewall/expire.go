@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
@@ -39,8 +40,8 @@ func Expire(h http.Header, host string, granted policy.Set, c Classifier) (lines
 	for _, line := range h["Cookie"] {
 		for rest, more := line, true; more; {
 			var pair string
-			pair, rest, more = nextPair(rest)
-			name := pairName(pair)
+			pair, rest, more = setcookie.NextPair(rest)
+			name := setcookie.PairName(pair)
 			if !echoable(name) || slices.Contains(seen, name) {
 				continue
 			}

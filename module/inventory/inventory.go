@@ -24,6 +24,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
@@ -302,7 +303,7 @@ func (inv *Inventory) ObserveSetCookie(host string, setCookieLines []string, now
 	}
 	ts := now.Unix()
 	for _, line := range setCookieLines {
-		sc := ParseSetCookie(line, now)
+		sc := setcookie.Parse(line, now)
 		if sc.Delete {
 			continue
 		}
@@ -437,7 +438,7 @@ func (s *site) addCookie(name string, row *catalog.Cookie, limit int, ts int64) 
 }
 
 // observeCookie folds one line into its entry.
-func (s *site) observeCookie(e *cookieEntry, sc *SetCookie, ts int64) {
+func (s *site) observeCookie(e *cookieEntry, sc *setcookie.Cookie, ts int64) {
 	f := attrFlags(sc.HTTPOnly, sc.Secure, sc.Session)
 	switch sc.SameSite {
 	case "strict":

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -59,8 +60,8 @@ func TestObserveSetCookieNormalisesToCatalogPatterns(t *testing.T) {
 		t.Errorf("paths = %q, want /", got)
 	}
 	ga4 := cookieNamed(t, s, "_ga_*")
-	if ga4.MaxAge != int64(MaxLifetime/time.Second) {
-		t.Errorf("_ga_* max age = %d, want capped at 400 days (%d)", ga4.MaxAge, int64(MaxLifetime/time.Second))
+	if ga4.MaxAge != int64(setcookie.MaxLifetime/time.Second) {
+		t.Errorf("_ga_* max age = %d, want capped at 400 days (%d)", ga4.MaxAge, int64(setcookie.MaxLifetime/time.Second))
 	}
 	if ga4.HTTPOnly || ga4.Secure || strings.Join(ga4.SameSite, ",") != "lax" {
 		t.Errorf("_ga_* attributes = %+v", ga4)

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 )
@@ -193,7 +194,7 @@ func (inv *Inventory) merge(rec *Site) bool {
 			e.flags.Or(f)
 			changed = true
 		}
-		maxAge := min(max(c.MaxAge, 0), int64(MaxLifetime/time.Second))
+		maxAge := min(max(c.MaxAge, 0), int64(setcookie.MaxLifetime/time.Second))
 		changed = mergeTimes(&e.maxAge, &e.first, &e.last, maxAge, c.FirstSeen, c.LastSeen) || changed
 		for _, d := range c.Domains {
 			d = strings.ToLower(d)

@@ -42,7 +42,7 @@ const DefaultFlushEvery = time.Minute
 const maxRecordBytes = 4 << 20
 
 // Key returns the storage key of a host's record, or "" for a host that
-// NormaliseHost rejects. IPv6 colons become "_" so the key is a file name
+// urlhost.Normalise rejects. IPv6 colons become "_" so the key is a file name
 // everywhere.
 func Key(host string) string {
 	h := urlhost.NormaliseString(host)

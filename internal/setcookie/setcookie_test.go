@@ -1,38 +1,38 @@
-package inventory
+package setcookie
 
 import (
 	"testing"
 	"time"
 )
 
-func TestParseSetCookie(t *testing.T) {
+func TestParse(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
 		line string
-		want SetCookie
+		want Cookie
 	}{
-		{"a=b", SetCookie{Name: "a", Session: true}},
-		{" a = b ; HttpOnly ; SECURE; samesite = Strict", SetCookie{Name: "a", HTTPOnly: true, Secure: true, SameSite: "strict", Session: true}},
-		{"a=b; SameSite=Lax; SameSite=bogus", SetCookie{Name: "a", Session: true}},
-		{"a=b; Max-Age=3600", SetCookie{Name: "a", Lifetime: time.Hour}},
-		{"a=b; Max-Age=0", SetCookie{Name: "a", Delete: true}},
-		{"a=b; Max-Age=-1", SetCookie{Name: "a", Delete: true}},
-		{"a=b; Max-Age=1e3", SetCookie{Name: "a", Session: true}}, // malformed: ignored
-		{"a=b; Max-Age=1e3; Expires=Sun, 02 Mar 2025 12:00:00 GMT", SetCookie{Name: "a", Lifetime: 24 * time.Hour}},
-		{"a=b; Expires=Sun, 02 Mar 2025 12:00:00 GMT; Max-Age=60", SetCookie{Name: "a", Lifetime: time.Minute}}, // Max-Age wins
-		{"a=b; Expires=Sat, 01 Mar 2025 11:59:59 GMT", SetCookie{Name: "a", Delete: true}},
-		{"a=b; Expires=not a date", SetCookie{Name: "a", Session: true}},
-		{"a=b; Max-Age=999999999999999999999999", SetCookie{Name: "a", Lifetime: MaxLifetime}},
-		{"a=b; Expires=Fri, 31 Dec 9999 23:59:59 GMT", SetCookie{Name: "a", Lifetime: MaxLifetime}},
-		{"a=b; Domain=.Example.com; Path=/shop?id=42#x", SetCookie{Name: "a", Domain: "Example.com", Path: "/shop", Session: true}},
-		{"a=b; Domain=; Path=relative", SetCookie{Name: "a", Session: true}},
-		{"a=b; Path=/one; Path=", SetCookie{Name: "a", Session: true}}, // the last one counts
-		{"novalue", SetCookie{Name: "", Session: true}},
-		{"=v; Secure", SetCookie{Name: "", Secure: true, Session: true}},
+		{"a=b", Cookie{Name: "a", Session: true}},
+		{" a = b ; HttpOnly ; SECURE; samesite = Strict", Cookie{Name: "a", HTTPOnly: true, Secure: true, SameSite: "strict", Session: true}},
+		{"a=b; SameSite=Lax; SameSite=bogus", Cookie{Name: "a", Session: true}},
+		{"a=b; Max-Age=3600", Cookie{Name: "a", Lifetime: time.Hour}},
+		{"a=b; Max-Age=0", Cookie{Name: "a", Delete: true}},
+		{"a=b; Max-Age=-1", Cookie{Name: "a", Delete: true}},
+		{"a=b; Max-Age=1e3", Cookie{Name: "a", Session: true}}, // malformed: ignored
+		{"a=b; Max-Age=1e3; Expires=Sun, 02 Mar 2025 12:00:00 GMT", Cookie{Name: "a", Lifetime: 24 * time.Hour}},
+		{"a=b; Expires=Sun, 02 Mar 2025 12:00:00 GMT; Max-Age=60", Cookie{Name: "a", Lifetime: time.Minute}}, // Max-Age wins
+		{"a=b; Expires=Sat, 01 Mar 2025 11:59:59 GMT", Cookie{Name: "a", Delete: true}},
+		{"a=b; Expires=not a date", Cookie{Name: "a", Session: true}},
+		{"a=b; Max-Age=999999999999999999999999", Cookie{Name: "a", Lifetime: MaxLifetime}},
+		{"a=b; Expires=Fri, 31 Dec 9999 23:59:59 GMT", Cookie{Name: "a", Lifetime: MaxLifetime}},
+		{"a=b; Domain=.Example.com; Path=/shop?id=42#x", Cookie{Name: "a", Domain: "Example.com", Path: "/shop", Session: true}},
+		{"a=b; Domain=; Path=relative", Cookie{Name: "a", Session: true}},
+		{"a=b; Path=/one; Path=", Cookie{Name: "a", Session: true}}, // the last one counts
+		{"novalue", Cookie{Name: "", Session: true}},
+		{"=v; Secure", Cookie{Name: "", Secure: true, Session: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
-			if got := ParseSetCookie(tt.line, now); got != tt.want {
+			if got := Parse(tt.line, now); got != tt.want {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}
 		})
