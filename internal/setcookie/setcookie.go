@@ -9,13 +9,12 @@ package setcookie
 import (
 	"strings"
 	"time"
-
-	"github.com/samtykke/caddy-consent/module/policy"
 )
 
 // MaxLifetime is the longest a browser keeps a cookie: Max-Age and Expires
-// are capped at 400 days (RFC 6265bis §5.6.1, §5.6.2).
-const MaxLifetime = policy.MaxMaxAge
+// are capped at 400 days (RFC 6265bis §5.6.1, §5.6.2; Chrome since M104,
+// Firefox, Safari).
+const MaxLifetime = 400 * 24 * time.Hour
 
 // Cookie is what a Set-Cookie line says about its cookie. Its strings point
 // into the line; the value is never kept.
@@ -74,6 +73,49 @@ func SentName(line string) string {
 		return trimWSP(value[:eq])
 	}
 	return ""
+}
+
+// ValidName reports whether name is a cookie name that every browser and
+// parser reads alike: an RFC 6265 token (RFC 7230 tchar, §4.1.1).
+func ValidName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// Prefix is a name prefix whose cookies browsers accept only on conditions
+// (RFC 6265bis §4.1.3).
+type Prefix uint8
+
+const (
+	NoPrefix     Prefix = iota
+	SecurePrefix        // "__Secure-": Secure
+	HostPrefix          // "__Host-": Secure, no Domain, Path=/
+)
+
+// PrefixOf returns the prefix of a cookie name, matched ASCII
+// case-insensitively as browsers match it.
+func PrefixOf(name string) Prefix {
+	switch {
+	case hasPrefixFold(name, "__Host-"):
+		return HostPrefix
+	case hasPrefixFold(name, "__Secure-"):
+		return SecurePrefix
+	}
+	return NoPrefix
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // NextPair splits a Cookie header value at its first ";" into the first

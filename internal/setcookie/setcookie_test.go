@@ -72,3 +72,28 @@ func TestParseCookieDate(t *testing.T) {
 		}
 	}
 }
+
+func TestValidName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"consent": true, "__Host-consent": true, "a!#$%&'*+-.^_`|~9Z": true,
+		"": false, "a b": false, "a;b": false, "a=b": false, "a,b": false, "a\"b": false,
+		"a/b": false, "a:b": false, "a@b": false, "a(b": false, "a{b": false, "a[b": false,
+		"a?b": false, "a\\b": false, "a<b": false, "a\tb": false, "a\x7fb": false, "ÆØÅ": false,
+	} {
+		if got := ValidName(name); got != want {
+			t.Errorf("ValidName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+func TestPrefixOf(t *testing.T) {
+	for name, want := range map[string]Prefix{
+		"__Host-id": HostPrefix, "__host-id": HostPrefix, "__HOST-": HostPrefix,
+		"__Secure-id": SecurePrefix, "__SECURE-id": SecurePrefix,
+		"__Hostid": NoPrefix, "_Host-id": NoPrefix, "id": NoPrefix, "": NoPrefix, "__Secure": NoPrefix,
+	} {
+		if got := PrefixOf(name); got != want {
+			t.Errorf("PrefixOf(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/caddyserver/certmagic"
 	"go.uber.org/zap"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 	"github.com/samtykke/caddy-consent/module/banner"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/firewall"
@@ -636,11 +637,8 @@ func validCookieName(s string) error {
 	if s == "" {
 		return fmt.Errorf("empty")
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
-			return fmt.Errorf("%q: not a valid cookie name (RFC 6265 token)", s)
-		}
+	if !setcookie.ValidName(s) {
+		return fmt.Errorf("%q: not a valid cookie name (RFC 6265 token)", s)
 	}
 	return nil
 }

@@ -72,11 +72,11 @@ func Expire(h http.Header, host string, granted policy.Set, c Classifier) (lines
 
 // variants lists the expiring lines for one cookie.
 func variants(name string, row *catalog.Cookie, domains []string) []string {
-	switch {
-	case hasPrefixFold(name, "__Host-"):
+	switch setcookie.PrefixOf(name) {
+	case setcookie.HostPrefix:
 		// RFC 6265bis §4.1.3.2: Secure, no Domain, Path=/. Nothing else can exist.
 		return []string{name + "=; Path=/" + expireAttrs + "; Secure"}
-	case hasPrefixFold(name, "__Secure-"):
+	case setcookie.SecurePrefix:
 		return lineSet(name, row, domains, "; Secure")
 	}
 	return lineSet(name, row, domains, "")
@@ -157,10 +157,4 @@ func validPath(p string) bool {
 		}
 	}
 	return true
-}
-
-// hasPrefixFold reports whether s starts with prefix, ignoring ASCII case:
-// browsers match cookie prefixes case-insensitively (RFC 6265bis storage model).
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
