@@ -359,8 +359,8 @@ func Wildcard(pattern, host string) bool {
 }
 
 // PlainPrefix returns the "https://host/", "http://host/" or "//host/" that u
-// starts with when its host is plain (lower-case letters, digits, '.' and
-// '-', not ending in a dot) and a path follows, else an empty result: a prefix
+// starts with when its host is plain (lower-case letters, digits, '-' and
+// dots between non-empty labels, not starting with '-') and a path follows, else an empty result: a prefix
 // that stands for its host alone, so that callers may remember a decision
 // about the host under it. Anything a browser would repair or decode (upper
 // case, escapes, user info, a port, backslashes) makes it empty.
@@ -378,12 +378,18 @@ func PlainPrefix[T Text](u T) T {
 	}
 	for i := n; i < len(u); i++ {
 		switch c := u[i]; {
-		case c == '/':
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case c == '.', c == '/':
 			if i == n || u[i-1] == '.' {
+				return u[:0] // an empty label
+			}
+			if c == '/' {
+				return u[:i+1]
+			}
+		case c == '-':
+			if i == n {
 				return u[:0]
 			}
-			return u[:i+1]
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '.', c == '-':
 		default:
 			return u[:0] // '?', '#', '@', ':', '%', upper case, '\\', controls…
 		}

@@ -283,6 +283,10 @@ func TestPlainPrefix(t *testing.T) {
 		"//cdn.example.com/x.js":         "//cdn.example.com/",
 		"https://cdn.example.com":        "", // no path follows
 		"https://cdn.example.com./x":     "", // trailing dot: not the host's own spelling
+		"//.0/":                          "",
+		"https://a..b/x":                 "",
+		"https://-a.b/x":                 "",
+		"https://a-.b-c/x":               "https://a-.b-c/",
 		"https://CDN.example.com/x":      "",
 		"https://cdn.example.com:443/x":  "",
 		"https://u@cdn.example.com/x":    "",
@@ -407,9 +411,26 @@ func FuzzHost(f *testing.F) {
 		// A plain prefix stands for its host: the URL's host is the one in it.
 		if p := PlainPrefix(s); p != "" {
 			h, ok := URLHost(s)
-			if !ok || !strings.HasSuffix(p, "/"+h+"/") || !Valid(h) {
+			if !ok || !strings.HasSuffix(p, "/"+h+"/") || len(h) <= MaxLen && !Valid(h) {
 				t.Fatalf("PlainPrefix(%q) = %q, URLHost %q, %v", s, p, h, ok)
 			}
 		}
 	})
+}
+
+// The fuzzer's reference reads the plain forms, so its comparison runs.
+func TestReferenceHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://User@Example.COM:8080/x?y": "example.com",
+		"http://[2001:DB8::1]/":             "2001:db8::1",
+		"https://example.com./":             "example.com",
+	} {
+		if got, ok := referenceHost(in); !ok || got != want {
+			t.Errorf("referenceHost(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+		host, _ := URLHost(in)
+		if got := NormaliseString(host); got != want {
+			t.Errorf("NormaliseString(URLHost(%q)) = %q, want %q", in, got, want)
+		}
+	}
 }

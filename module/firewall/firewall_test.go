@@ -453,7 +453,10 @@ func FuzzSetCookieName(f *testing.F) {
 		} else if !ok && name != "" {
 			t.Fatalf("setcookie.Name(%q) = %q for a line without = in its first pair", line, name)
 		}
-		// Filtering by that name keeps or drops exactly that line.
+		// Filtering by the name the browser will send it under (that name,
+		// or for a nameless "=_ga=1" the name its value spells) keeps or
+		// drops exactly that line.
+		name = setcookie.SentName(line)
 		h := http.Header{"Set-Cookie": {line, "keep=1"}}
 		d := FilterSetCookie(h, policy.SetOf(policy.Necessary), keepOnly("keep"), true)
 		if name == "keep" {
