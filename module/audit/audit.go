@@ -26,6 +26,8 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/htmlrewrite"
 	"github.com/samtykke/caddy-consent/module/inventory"
@@ -185,7 +187,7 @@ func Audit(ctx context.Context, target string, o Options) (*Report, error) {
 	if o.Site == "" {
 		o.Site = canonicalHost(page)
 	}
-	r.Site = inventory.NormaliseHost(o.Site)
+	r.Site = urlhost.NormaliseString(o.Site)
 	if err := r.analyse(page, o.Catalog); err != nil {
 		return nil, err
 	}
@@ -284,7 +286,7 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func classifySetCookie(host, line string, now time.Time, cat *catalog.Catalog) SetCookie {
-	p := inventory.ParseSetCookie(line, now)
+	p := setcookie.Parse(line, now)
 	sc := SetCookie{
 		Host: host, Name: p.Name, Category: "unknown", HTTPOnly: p.HTTPOnly, Secure: p.Secure,
 		SameSite: p.SameSite, Domain: p.Domain, Path: p.Path,

@@ -15,8 +15,8 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
-	"github.com/samtykke/caddy-consent/module/inventory"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
@@ -135,7 +135,7 @@ func Crawl(ctx context.Context, start string, o CrawlOptions) (*CrawlReport, err
 		o.Site = u.Hostname()
 	}
 	u.Fragment = ""
-	c := &CrawlReport{Start: u.String(), Site: inventory.NormaliseHost(o.Site)}
+	c := &CrawlReport{Start: u.String(), Site: urlhost.NormaliseString(o.Site)}
 	disallow := robots(ctx, o.Client, u)
 
 	services := map[string]*CrawlService{}

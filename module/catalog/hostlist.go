@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
@@ -218,28 +219,8 @@ func ParseHostList(r io.Reader) (hosts []string, skipped, firstSkipped int, err 
 	return hosts, skipped, firstSkipped, nil
 }
 
-// validListHost accepts a DNS name of two labels or more: letters, digits,
-// '-' and '_', no empty label. An IP address is no host to list.
+// validListHost accepts a DNS name of two labels or more (urlhost.Valid);
+// an IP address is no host to list.
 func validListHost(h string) bool {
-	if len(h) == 0 || len(h) > 253 || strings.IndexByte(h, '.') < 0 {
-		return false
-	}
-	if _, err := netip.ParseAddr(h); err == nil {
-		return false
-	}
-	prev := byte('.')
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		switch {
-		case c == '.':
-			if prev == '.' {
-				return false
-			}
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
-		default:
-			return false
-		}
-		prev = c
-	}
-	return prev != '.'
+	return urlhost.Valid(h) && strings.IndexByte(h, '.') >= 0 && !urlhost.IsIP(h)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
@@ -397,42 +398,15 @@ func (c *Catalog) MatchURLMemo(u []byte, m *URLMemo) *Service {
 		}
 	}
 	svc := c.MatchURL(u)
-	if p := hostFreePrefix(s); p != "" && len(p) <= memoPrefixLen && !c.block.names(p) && (c.allow == nil || !c.allow.names(p)) && (c.lists == nil || !c.lists.names(p)) {
+	if p := urlhost.PlainPrefix(s); p != "" && len(p) <= memoPrefixLen && !c.block.names(p) && (c.allow == nil || !c.allow.names(p)) && (c.lists == nil || !c.lists.names(p)) {
 		m.n[m.next] = uint8(copy(m.buf[m.next][:], p))
 		m.next ^= 1
 	}
 	return svc
 }
 
-// hostFreePrefix returns the "http(s)://host/" that s starts with, when the
-// host is plain (lower case, no user info, port, escapes or trailing dot) and
-// a path follows: the prefix a memo entry can stand for. Otherwise "".
-func hostFreePrefix(s string) string {
-	var n int
-	switch {
-	case strings.HasPrefix(s, "https://"):
-		n = len("https://")
-	case strings.HasPrefix(s, "http://"):
-		n = len("http://")
-	default:
-		return ""
-	}
-	for i := n; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '/':
-			if i == n || s[i-1] == '.' {
-				return ""
-			}
-			return s[:i+1]
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '.', c == '-':
-		default:
-			return "" // '?', '#', '@', ':', '%', upper case, '\\', controls…
-		}
-	}
-	return ""
-}
-
-// names reports whether any rule names the host of prefix ("scheme://host/")
+// names reports whether any rule names the host of prefix ("scheme://host/"
+// or "//host/", urlhost.PlainPrefix)
 // or one of its parent domains.
 func (t *hostTable) names(prefix string) bool {
 	host := prefix[strings.Index(prefix, "//")+2 : len(prefix)-1]
@@ -481,13 +455,14 @@ func (c *Catalog) matchURL(s string) *Service {
 	for len(s) > 0 && s[len(s)-1] <= ' ' {
 		s = s[:len(s)-1]
 	}
-	rest, ok := authorityStart(s)
+	rest, ok := urlhost.Authority(s)
 	if !ok {
+		if s != "" && s[0] == '/' {
+			// Root-relative (or nothing but slashes): only path rules can
+			// say anything.
+			return c.matchPath(cutFragment(s))
+		}
 		return nil
-	}
-	if rest == "" && len(s) > 0 && s[0] == '/' {
-		// Root-relative: only path rules can say anything.
-		return c.matchPath(cutFragment(s))
 	}
 	// One pass finds the end of the authority, the last '@' and ':' and
 	// whether the host needs normalizing.
@@ -555,49 +530,6 @@ var authClass = func() (t [256]uint8) {
 	return t
 }()
 
-// authorityStart returns what follows "scheme://" or "//", with ok; or "" and
-// ok for a root-relative path; or not ok for anything that cannot match.
-func authorityStart(s string) (rest string, ok bool) {
-	if s == "" {
-		return "", false
-	}
-	if s[0] == '/' {
-		if len(s) > 1 && s[1] == '/' {
-			return strings.TrimLeft(s, "/"), true
-		}
-		return "", true
-	}
-	// The common spellings first, without the general scheme scan.
-	if strings.HasPrefix(s, "https://") {
-		rest = strings.TrimLeft(s[len("https://"):], "/")
-		return rest, rest != ""
-	}
-	if strings.HasPrefix(s, "http://") {
-		rest = strings.TrimLeft(s[len("http://"):], "/")
-		return rest, rest != ""
-	}
-	// scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
-	i := 0
-	for ; i < len(s); i++ {
-		b := s[i] | 0x20
-		if (b >= 'a' && b <= 'z') || (i > 0 && (s[i] >= '0' && s[i] <= '9' || s[i] == '+' || s[i] == '-' || s[i] == '.')) {
-			continue
-		}
-		break
-	}
-	if i == 0 || i == len(s) || s[i] != ':' {
-		return "", false // path-relative, or not a URL
-	}
-	switch {
-	case strings.EqualFold(s[:i], "https"), strings.EqualFold(s[:i], "http"):
-	default:
-		return "", false
-	}
-	// Browsers skip any number of slashes after a special scheme.
-	rest = strings.TrimLeft(s[i+1:], "/")
-	return rest, rest != ""
-}
-
 func cutFragment(s string) string {
 	if i := strings.IndexByte(s, '#'); i >= 0 {
 		return s[:i]
@@ -607,7 +539,11 @@ func cutFragment(s string) string {
 
 // normalizeHost strips the port and a trailing dot, decodes percent escapes and
 // lower-cases, copying into buf only when something changes. whole is false
-// when host is the tail of a host too long for buf.
+// when host is the tail of a host too long for buf. It is not
+// urlhost.Normalise, which refuses what this reads: a URL's host may carry
+// escapes browsers decode ("%67oogle-analytics.com") and may be of any
+// length (only its tail matters to a suffix lookup), whereas a site key must
+// be a plain name.
 func normalizeHost(h string, buf *[hostBufSize]byte) (host string, whole bool) {
 	if h != "" && h[0] == '[' {
 		return "", false // IPv6 literal: no rule names one

@@ -2,7 +2,6 @@ package consent
 
 import (
 	"net/http"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,8 +9,8 @@ import (
 	"sync/atomic"
 
 	"go.uber.org/zap"
-	"golang.org/x/net/publicsuffix"
 
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -246,11 +245,8 @@ func (h *Handler) buildPolicy(c *contentPolicy, site string, granted policy.Set)
 	// A site address's registrable domain is the site's own; a catch-all
 	// site (anySite) has only 'self'.
 	own := strings.TrimPrefix(site, "wildcard.")
-	if _, err := netip.ParseAddr(own); err != nil && site != anySite && validSourceHost(own) {
-		reg, err := publicsuffix.EffectiveTLDPlusOne(own)
-		if err != nil {
-			reg = own
-		}
+	if site != anySite && urlhost.Valid(own) && !urlhost.IsIP(own) {
+		reg := urlhost.Site(own)
 		l.add(reg)
 		l.add("*." + reg)
 	}
@@ -275,7 +271,7 @@ func (h *Handler) buildPolicy(c *contentPolicy, site string, granted policy.Set)
 				capped = true
 				break
 			}
-			if validSourceHost(lh) && !gs.admitsDenied(lh) {
+			if urlhost.Valid(lh) && !gs.admitsDenied(lh) {
 				l.add(lh)
 				n++
 			}
@@ -313,7 +309,7 @@ func (c *contentPolicy) logCap(l *zap.Logger, host string) {
 // subdomains) as two CSP sources.
 func appendHostSources(dst []string, host string) []string {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	if !validSourceHost(host) {
+	if !urlhost.Valid(host) {
 		return dst
 	}
 	return append(dst, host, "*."+host)
@@ -335,7 +331,7 @@ func globSources(g string) []string {
 	}
 	sub := strings.HasPrefix(host, "*.")
 	bare := strings.TrimPrefix(host, "*.")
-	if !validSourceHost(bare) {
+	if !urlhost.Valid(bare) {
 		return nil
 	}
 	if path == "" {
@@ -380,21 +376,6 @@ func splitGlob(g string) (host, path string, ok bool) {
 		host, path = g[:i], g[i:]
 	}
 	return strings.ToLower(host), path, true
-}
-
-// validSourceHost accepts DNS names that are safe as CSP host sources: no
-// space, quote, semicolon or comma can reach the header.
-func validSourceHost(h string) bool {
-	if h == "" || len(h) > 253 || h[0] == '.' || h[0] == '-' {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 // cspNonces returns the nonces a page's enforced Content-Security-Policy

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/inventory"
 	"github.com/samtykke/caddy-consent/module/policy"
@@ -146,7 +147,7 @@ func (h *Handler) serveCSPReport(w http.ResponseWriter, r *http.Request, ex *exc
 // now the set the visitor's consent cookie grants as the report arrives.
 func (h *Handler) recordViolation(r *http.Request, v violation, granted, now policy.Set) {
 	doc, err := url.Parse(v.document)
-	if err != nil || !strings.EqualFold(doc.Hostname(), hostOnly(r.Host)) {
+	if err != nil || !strings.EqualFold(doc.Hostname(), urlhost.Hostname(r.Host)) {
 		h.cspIntake.reports.WithLabelValues("rejected").Inc()
 		return // only this site's pages report here
 	}
@@ -183,7 +184,7 @@ func (h *Handler) recordViolation(r *http.Request, v violation, granted, now pol
 		return
 	}
 	h.logger.Warn(runTimeMessage(kind, page, host, svc, granted),
-		zap.String("site", inventory.NormaliseHost(r.Host)),
+		zap.String("site", urlhost.NormaliseString(r.Host)),
 		zap.String("page", page),
 		zap.String("host", host),
 		zap.String("directive", kind),

@@ -14,6 +14,7 @@ import (
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"go.uber.org/zap"
 
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/banner"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/inventory"
@@ -302,7 +303,7 @@ func (h *Handler) record(r *http.Request, st policy.State, action, page string) 
 // recordSite is the host a decision was made on, as the visitor's browser
 // named it (lower case, without port), bounded in length.
 func recordSite(host string) string {
-	host = strings.ToLower(hostOnly(host))
+	host = strings.ToLower(urlhost.Hostname(host))
 	if len(host) > 253 {
 		host = host[:253]
 	}
@@ -341,7 +342,7 @@ func uaFamily(ua string) string {
 func (h *Handler) recordIP(r *http.Request) string {
 	ip, _ := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string)
 	if ip == "" {
-		ip = hostOnly(r.RemoteAddr)
+		ip = urlhost.Hostname(r.RemoteAddr)
 	}
 	return h.recordTrunc.String(ip)
 }
@@ -351,7 +352,7 @@ func (h *Handler) recordIP(r *http.Request) string {
 // kept under one key (siteLabels.inventoryKey), which is no host to show.
 func (h *Handler) siteRecord(r *http.Request) inventory.Site {
 	site := h.inv.Snapshot(h.sites.inventoryKey(r.Host))
-	if host := strings.ToLower(hostOnly(r.Host)); host != "" {
+	if host := urlhost.NormaliseString(r.Host); host != "" {
 		site.Host = host
 	}
 	return site

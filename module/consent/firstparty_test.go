@@ -2,11 +2,13 @@ package consent
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/samtykke/caddy-consent/internal/testcaddy"
+	"github.com/samtykke/caddy-consent/module/catalog"
 )
 
 func TestOwnHost(t *testing.T) {
@@ -143,4 +145,26 @@ http://127.0.0.1:{PORT3} {
 // ownHost is ownHostIn for a page served for reqHost.
 func (h *Handler) ownHost(reqHost, host string) bool {
 	return h.ownHostIn(newSiteHosts(reqHost), []byte(host))
+}
+
+// A URL names the host a browser loads it from however it is spelled: the
+// repairs browsers make (slashes and backslashes after the scheme, leading
+// spaces, no slashes at all) must not make a third party the site's own.
+func TestUnknownReadsURLsAsBrowsers(t *testing.T) {
+	h := &Handler{catalog: catalog.Default()}
+	ex := &exchange{r: httptest.NewRequest("GET", "http://www.example.com/", nil)}
+	unknown := h.unknownFunc(ex)
+	for _, u := range []string{
+		"https://evil.test/x.js", "https:///evil.test/x.js", " https://evil.test/x.js",
+		"https:\\\\evil.test/x.js", "\\\\evil.test/x.js", "/\\evil.test/x.js", "HTTPS:evil.test/x.js",
+	} {
+		if hold, own := unknown(nil, []byte(u)); !hold || own {
+			t.Errorf("%q: hold %v, own %v; want it held as a third party", u, hold, own)
+		}
+	}
+	for _, u := range []string{"/x.js", "x.js", "https://static.example.com/x.js", "//WWW.example.com./x.js"} {
+		if hold, own := unknown(nil, []byte(u)); hold || !own {
+			t.Errorf("%q: hold %v, own %v; want the site's own", u, hold, own)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 	"github.com/samtykke/caddy-consent/module/firewall"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -50,7 +51,7 @@ func (h *Handler) expireWithdrawn(hdr http.Header, r *http.Request, granted poli
 func (h *Handler) countExpired(lines []string) {
 	last := ""
 	for _, l := range lines {
-		name := firewall.SetCookieName(l)
+		name := setcookie.Name(l)
 		if name == last {
 			continue
 		}

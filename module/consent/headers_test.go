@@ -232,53 +232,6 @@ func TestMayRender(t *testing.T) {
 	}
 }
 
-func TestScriptHost(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://www.googletagmanager.com/gtag/js?id=G-1": "www.googletagmanager.com",
-		"HTTP://Example.COM":                              "Example.COM",
-		"//cdn.example/x.js":                              "cdn.example",
-		"https://user:pw@host.example:8443/x":             "host.example",
-		"https://[2001:db8::1]:443/x":                     "[2001:db8::1]",
-		"https://[2001:db8::1]/x":                         "[2001:db8::1]",
-		"https://a.example\\evil.example/":                "a.example",
-		"https://a.example?x":                             "a.example",
-		"https://a.example#x":                             "a.example",
-		"/local.js":                                       "<nil>",
-		"local.js":                                        "<nil>",
-		"https://":                                        "<nil>",
-		"//":                                              "<nil>",
-		"ftp://a.example/":                                "<nil>",
-	} {
-		got := "<nil>"
-		if h := scriptHost([]byte(in)); h != nil {
-			got = string(h)
-		}
-		if got != want {
-			t.Errorf("scriptHost(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestASCIIEqualFold(t *testing.T) {
-	for _, tc := range []struct {
-		b, s string
-		want bool
-	}{
-		{"https://", "https://", true},
-		{"HTTPS://", "https://", true},
-		{"hTtP://", "HTTP://", true},
-		{"http://", "https://", false},
-		{"", "", true},
-		{"[", "{", false}, // 0x5b and 0x7b differ by 0x20 but are not letters
-		{"@", "`", false},
-		{"\xc5", "\xe5", false}, // Å and å in Latin-1: ASCII only
-	} {
-		if got := asciiEqualFold([]byte(tc.b), tc.s); got != tc.want {
-			t.Errorf("asciiEqualFold(%q, %q) = %v, want %v", tc.b, tc.s, got, tc.want)
-		}
-	}
-}
-
 // A rewritten page has no byte ranges and no date validator of the
 // upstream's, and revalidates only under the consent state it was made for:
 // the upstream (http.ServeContent, which honours all of these) must never

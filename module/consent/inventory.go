@@ -9,6 +9,7 @@ import (
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"go.uber.org/zap"
 
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/htmlrewrite"
 	"github.com/samtykke/caddy-consent/module/inventory"
@@ -33,7 +34,7 @@ func (h *Handler) observePage(r *http.Request, ex *exchange, p *htmlrewrite.Page
 	if len(inline) > 0 {
 		client, _ := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string)
 		if client == "" {
-			client = hostOnly(r.RemoteAddr)
+			client = urlhost.Hostname(r.RemoteAddr)
 		}
 		// The client's network, never its address: /24 or /48.
 		h.drift(h.observed.ObserveInline(key, inline, ex.orig.Path, iplog.Default().String(client), now))

@@ -1,7 +1,6 @@
 package consent
 
 import (
-	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -232,14 +231,4 @@ func (h *Handler) prepareRequest(r *http.Request, ex *exchange) {
 			r.Header.Del("If-None-Match")
 		}
 	}
-}
-
-func hostOnly(hostport string) string {
-	if !strings.Contains(hostport, ":") {
-		return hostport // the usual Host header: no error to allocate
-	}
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		return h
-	}
-	return hostport
 }

@@ -1,14 +1,11 @@
 package consent
 
 import (
-	"bytes"
 	"net/http"
-	"net/netip"
 	"slices"
 	"strings"
 
-	"golang.org/x/net/publicsuffix"
-
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/banner"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/htmlrewrite"
@@ -42,18 +39,18 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 	ex.opts.UnknownScript = func(_ *htmlrewrite.Page, src []byte) {
 		// A site's own scripts cost a comparison; each other host is
 		// decided once per page (third party or not) and copied once.
-		raw := scriptHost(src)
+		raw, _ := urlhost.URLHost(src)
 		if len(raw) == 0 {
 			return
 		}
 		if !ex.siteSet {
 			ex.site, ex.siteSet = newSiteHosts(ex.r.Host), true
 		}
-		if asciiEqualFold(raw, ex.site.host) {
+		if urlhost.EqualFold(raw, ex.site.host) {
 			return
 		}
 		for _, seen := range ex.scriptHosts {
-			if asciiEqualFold(raw, seen) {
+			if urlhost.EqualFold(raw, seen) {
 				return
 			}
 		}
@@ -68,7 +65,10 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 	}
 	if h.holdsUnknown(ex) {
 		ex.opts.Unknown = h.unknownFunc(ex)
-		ex.opts.Held = func(_ *htmlrewrite.Page, u []byte) { ex.noteHeld(scriptHost(u)) }
+		ex.opts.Held = func(_ *htmlrewrite.Page, u []byte) {
+			host, _ := urlhost.URLHost(u)
+			ex.noteHeld(host)
+		}
 	}
 	ex.opts.Stubs = stubsScript(ex)
 	if h.GoogleConsentMode == nil || *h.GoogleConsentMode {
@@ -98,55 +98,6 @@ func pageOrigin(r *http.Request, p *htmlrewrite.Page) string {
 	return "http://" + r.Host
 }
 
-// scriptHost returns the host of an absolute or protocol-relative URL as
-// written (no user info, no port), or nil for a relative URL.
-func scriptHost(u []byte) []byte {
-	switch {
-	case len(u) > 8 && asciiEqualFold(u[:8], "https://"):
-		u = u[8:]
-	case len(u) > 7 && asciiEqualFold(u[:7], "http://"):
-		u = u[7:]
-	case len(u) > 2 && u[0] == '/' && u[1] == '/':
-		u = u[2:]
-	default:
-		return nil
-	}
-	for i, c := range u {
-		if c == '/' || c == '?' || c == '#' || c == '\\' {
-			u = u[:i]
-			break
-		}
-	}
-	if i := bytes.LastIndexByte(u, '@'); i >= 0 {
-		u = u[i+1:]
-	}
-	if i := bytes.LastIndexByte(u, ':'); i >= 0 && bytes.IndexByte(u, ']') < i {
-		u = u[:i]
-	}
-	return u
-}
-
-// asciiEqualFold compares bytes with a string, ASCII case-insensitively,
-// without converting either.
-func asciiEqualFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range b {
-		x, y := b[i], s[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
-
 // Unknown third parties (unknown_hosts, first_party): a host is the site's
 // own when it has the request host's registrable domain (for an IP address
 // or a single label such as localhost: the same host), or lies under a
@@ -162,23 +113,8 @@ type siteHosts struct {
 }
 
 func newSiteHosts(reqHost string) siteHosts {
-	h := reqHost
-	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") {
-		h = h[:i] // a port (net.SplitHostPort allocates an error for a Host without one)
-	}
-	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
-	s := siteHosts{host: strings.TrimSuffix(strings.ToLower(h), ".")}
-	if strings.IndexByte(s.host, ':') >= 0 || !strings.Contains(s.host, ".") {
-		return s // IPv6, or a single label such as localhost
-	}
-	if last := s.host[len(s.host)-1]; '0' <= last && last <= '9' {
-		if _, err := netip.ParseAddr(s.host); err == nil {
-			return s // IPv4
-		}
-	}
-	if d, err := publicsuffix.EffectiveTLDPlusOne(s.host); err == nil {
-		s.domain = d
-	}
+	s := siteHosts{host: urlhost.NormaliseString(reqHost)}
+	s.domain, _ = urlhost.Registrable(s.host)
 	return s
 }
 
@@ -190,26 +126,18 @@ func (h *Handler) ownHostIn(s siteHosts, host []byte) bool {
 	if n := len(host); n > 0 && host[n-1] == '.' {
 		host = host[:n-1]
 	}
-	if len(host) == 0 || asciiEqualFold(host, s.host) {
+	if len(host) == 0 || urlhost.EqualFold(host, s.host) {
 		return true
 	}
-	if s.domain != "" && underDomain(host, s.domain) {
+	if s.domain != "" && urlhost.Under(host, s.domain) {
 		return true
 	}
 	for _, d := range h.firstParty {
-		if underDomain(host, d) {
+		if urlhost.Under(host, d) {
 			return true
 		}
 	}
 	return false
-}
-
-// underDomain reports whether host is d or a subdomain of d (d lower case).
-func underDomain(host []byte, d string) bool {
-	if len(host) == len(d) {
-		return asciiEqualFold(host, d)
-	}
-	return len(host) > len(d) && host[len(host)-len(d)-1] == '.' && asciiEqualFold(host[len(host)-len(d):], d)
 }
 
 // holdsUnknown reports whether this response holds third parties no rule
@@ -221,7 +149,7 @@ func (h *Handler) holdsUnknown(ex *exchange) bool {
 // unknownFunc is htmlrewrite.Options.Unknown for a response.
 func (h *Handler) unknownFunc(ex *exchange) func(*htmlrewrite.Page, []byte) (hold, own bool) {
 	return func(_ *htmlrewrite.Page, u []byte) (hold, own bool) {
-		host := scriptHost(u)
+		host, _ := urlhost.URLHost(u)
 		if !ex.siteSet {
 			ex.site, ex.siteSet = newSiteHosts(ex.r.Host), true
 		}
@@ -240,7 +168,7 @@ func (h *Handler) unknownFunc(ex *exchange) func(*htmlrewrite.Page, []byte) (hol
 // maxUnknownHostsPerPage of them.
 func (ex *exchange) noteHeld(raw []byte) {
 	for _, seen := range ex.heldHosts {
-		if asciiEqualFold(raw, seen) {
+		if urlhost.EqualFold(raw, seen) {
 			return
 		}
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 )
 
 // anySite is the inventory key of requests for a host no site address names:
@@ -80,33 +82,16 @@ func serverSites(ctx caddy.Context) siteLabels {
 
 // label returns the configured host that host falls under, or other.
 func (sl *siteLabels) label(host string) string {
-	host = strings.ToLower(strings.TrimSuffix(hostOnly(host), "."))
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	host = urlhost.NormaliseString(host)
 	if sl.exact[host] {
 		return host
 	}
 	for _, w := range sl.wild {
-		if wildcardMatch(w, host) {
+		if urlhost.Wildcard(w, host) {
 			return w
 		}
 	}
 	return otherSite
-}
-
-// wildcardMatch matches a host against a pattern whose "*" labels stand for
-// exactly one label each, as Caddy's host matcher does.
-func wildcardMatch(pattern, host string) bool {
-	for {
-		p, prest, pmore := strings.Cut(pattern, ".")
-		h, hrest, hmore := strings.Cut(host, ".")
-		if pmore != hmore || (p != "*" && p != h) || h == "" {
-			return false
-		}
-		if !pmore {
-			return true
-		}
-		pattern, host = prest, hrest
-	}
 }
 
 // inventoryKey is the inventory key of a request's Host header: the host

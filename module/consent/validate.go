@@ -11,8 +11,9 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-	"golang.org/x/net/publicsuffix"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/banner"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
@@ -200,11 +201,8 @@ func validCookieName(s string) error {
 	if s == "" {
 		return fmt.Errorf("empty")
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
-			return fmt.Errorf("%q: not a valid cookie name (RFC 6265 token)", s)
-		}
+	if !setcookie.ValidName(s) {
+		return fmt.Errorf("%q: not a valid cookie name (RFC 6265 token)", s)
 	}
 	return nil
 }
@@ -307,7 +305,7 @@ func parseFirstParty(domains []string) ([]string, error) {
 		if n == "" || strings.ContainsAny(n, "/:*@ \t") || strings.HasPrefix(n, "-") {
 			return nil, fmt.Errorf("%q: want a domain such as cdn.example.net", d)
 		}
-		if suffix, icann := publicsuffix.PublicSuffix(n); suffix == n && (icann || strings.Contains(n, ".")) {
+		if urlhost.IsPublicSuffix(n) {
 			return nil, fmt.Errorf("%q: a public suffix would make every site under it first party", d)
 		}
 		out = append(out, n)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -31,7 +32,7 @@ var seedSetCookies = []struct {
 func TestCatalogClassifiesSeedCookies(t *testing.T) {
 	cat := catalog.Default()
 	for _, s := range seedSetCookies {
-		name := SetCookieName(s.line)
+		name := setcookie.Name(s.line)
 		row := cat.MatchCookie(name)
 		if row == nil || row.Category != s.cat {
 			t.Errorf("%s: catalog row %+v, want category %v", name, row, s.cat)
@@ -60,7 +61,7 @@ func TestFilterSetCookieWithCatalog(t *testing.T) {
 				if granted.Has(s.cat) {
 					wantKept = append(wantKept, s.line)
 				} else {
-					wantDropped = append(wantDropped, Dropped{Name: SetCookieName(s.line), Category: s.cat})
+					wantDropped = append(wantDropped, Dropped{Name: setcookie.Name(s.line), Category: s.cat})
 				}
 			}
 			if !slices.Equal(h["Set-Cookie"], wantKept) || !slices.Equal(dropped, wantDropped) {

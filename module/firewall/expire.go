@@ -1,14 +1,12 @@
 package firewall
 
 import (
-	"net"
 	"net/http"
-	"net/netip"
 	"slices"
 	"strings"
 
-	"golang.org/x/net/publicsuffix"
-
+	"github.com/samtykke/caddy-consent/internal/setcookie"
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -42,8 +40,8 @@ func Expire(h http.Header, host string, granted policy.Set, c Classifier) (lines
 	for _, line := range h["Cookie"] {
 		for rest, more := line, true; more; {
 			var pair string
-			pair, rest, more = nextPair(rest)
-			name := pairName(pair)
+			pair, rest, more = setcookie.NextPair(rest)
+			name := setcookie.PairName(pair)
 			if !echoable(name) || slices.Contains(seen, name) {
 				continue
 			}
@@ -74,11 +72,11 @@ func Expire(h http.Header, host string, granted policy.Set, c Classifier) (lines
 
 // variants lists the expiring lines for one cookie.
 func variants(name string, row *catalog.Cookie, domains []string) []string {
-	switch {
-	case hasPrefixFold(name, "__Host-"):
+	switch setcookie.PrefixOf(name) {
+	case setcookie.HostPrefix:
 		// RFC 6265bis §4.1.3.2: Secure, no Domain, Path=/. Nothing else can exist.
 		return []string{name + "=; Path=/" + expireAttrs + "; Secure"}
-	case hasPrefixFold(name, "__Secure-"):
+	case setcookie.SecurePrefix:
 		return lineSet(name, row, domains, "; Secure")
 	}
 	return lineSet(name, row, domains, "")
@@ -109,16 +107,17 @@ func lineSet(name string, row *catalog.Cookie, domains []string, suffix string) 
 // to the host. Browsers refuse Domain= a public suffix, so it stops there
 // (RFC 6265 §5.3 step 5).
 func cookieDomains(host string) []string {
-	host = normaliseHost(host)
-	if _, err := netip.ParseAddr(host); err == nil {
-		return []string{""} // an IP has no parent domains; Domain=<ip> is host-only in browsers
-	}
-	if host == "" || !validHost(host) {
+	host = urlhost.NormaliseString(host)
+	if host == "" {
+		// A forged Host header gets host-only lines, so nothing from it lands
+		// in a header.
 		return []string{""}
 	}
-	reg, err := publicsuffix.EffectiveTLDPlusOne(host)
-	if err != nil {
-		return []string{""} // the host is a public suffix, or single-label like localhost
+	reg, ok := urlhost.Registrable(host)
+	if !ok {
+		// An IP has no parent domains (Domain=<ip> is host-only in browsers);
+		// a public suffix or a single label such as localhost has none either.
+		return []string{""}
 	}
 	out := []string{"", reg}
 	for d := host; d != reg; {
@@ -132,28 +131,6 @@ func cookieDomains(host string) []string {
 	// Registrable domain first, then down towards the host.
 	slices.Reverse(out[2:])
 	return out
-}
-
-// normaliseHost strips a port, IPv6 brackets and a trailing dot, and lower-cases.
-func normaliseHost(host string) string {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	host = strings.TrimPrefix(strings.TrimSuffix(host, "]"), "[")
-	host = strings.TrimSuffix(host, ".")
-	return strings.ToLower(host)
-}
-
-// validHost admits what a Domain attribute may hold; anything else (a forged
-// Host header) gets host-only lines, so nothing from it lands in a header.
-func validHost(h string) bool {
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 // echoable reports whether a cookie name from the request can be written back
@@ -180,10 +157,4 @@ func validPath(p string) bool {
 		}
 	}
 	return true
-}
-
-// hasPrefixFold reports whether s starts with prefix, ignoring ASCII case:
-// browsers match cookie prefixes case-insensitively (RFC 6265bis storage model).
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

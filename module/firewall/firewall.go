@@ -4,14 +4,14 @@
 // and strips them from the request's Cookie header. It imports nothing of
 // Caddy.
 //
-// Cookie names are read the way browsers read them (RFC 6265bis §5.6), and
+// Cookie names are read the way browsers read them (internal/setcookie), and
 // every line or pair that is kept passes byte for byte.
 package firewall
 
 import (
 	"net/http"
-	"strings"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -41,7 +41,7 @@ func FilterSetCookie(h http.Header, granted policy.Set, c Classifier, unknownAll
 	var dropped []Dropped
 	kept := lines[:0]
 	for i, line := range lines {
-		name := SentName(line)
+		name := setcookie.SentName(line)
 		row := match(c, name)
 		if allowed(row, granted, unknownAllowed) {
 			kept = append(kept, line)
@@ -82,56 +82,6 @@ func allowed(row *catalog.Cookie, granted policy.Set, unknownAllowed bool) bool 
 		return unknownAllowed
 	}
 	return row.Category != 0 && granted.Has(row.Category)
-}
-
-// SetCookieName returns the name of the cookie a Set-Cookie line sets, as a
-// browser reads it (RFC 6265bis §5.6): the text before the first "=" of the
-// part before the first ";", without surrounding spaces and tabs. A line
-// without "=" there sets a cookie with an empty name (its text is the value),
-// so its name is "". It does not allocate.
-func SetCookieName(line string) string {
-	if i := strings.IndexByte(line, ';'); i >= 0 {
-		line = line[:i]
-	}
-	eq := strings.IndexByte(line, '=')
-	if eq < 0 {
-		return ""
-	}
-	return trimWSP(line[:eq])
-}
-
-// SentName returns the name under which the browser will send the cookie a
-// Set-Cookie line sets. It is SetCookieName, except for a nameless cookie
-// whose value holds an "=": browsers send "=_ga=GA1.2…" back as
-// "_ga=GA1.2…", indistinguishable from _ga (RFC 6265bis §5.7.3, security
-// audit L4), so it is classified as _ga.
-func SentName(line string) string {
-	name := SetCookieName(line)
-	if name != "" {
-		return name
-	}
-	if i := strings.IndexByte(line, ';'); i >= 0 {
-		line = line[:i]
-	}
-	_, value, ok := strings.Cut(line, "=")
-	if !ok {
-		return ""
-	}
-	if eq := strings.IndexByte(value, '='); eq >= 0 {
-		return trimWSP(value[:eq])
-	}
-	return ""
-}
-
-// trimWSP trims SP and HTAB, the WSP of RFC 6265bis §5.6.
-func trimWSP(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 // WithNecessary returns a Classifier that classifies names as necessary and

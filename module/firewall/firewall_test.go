@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -52,49 +53,9 @@ var fake = fakeClassifier{
 	row("broken", 0), // a row whose category failed to resolve
 }
 
-func TestSetCookieName(t *testing.T) {
-	tests := []struct{ line, want string }{
-		{"_ga=GA1.2.3.4", "_ga"},
-		{"_ga=GA1.2.3.4; Domain=.example.com; Path=/; Max-Age=63072000", "_ga"},
-		{"_gid=x; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/", "_gid"},
-		{"_ga=\"quoted;value\"; Path=/", "_ga"},
-		{"_ga=a=b=c", "_ga"},
-		{"  _ga \t= 1", "_ga"},
-		{"\t_ga=1", "_ga"},
-		{"wordpress_logged_in_0123abcd=admin%7C1700000000%7Cx; path=/wp-content/plugins; HttpOnly", "wordpress_logged_in_0123abcd"},
-		{"=value", ""},
-		{"=", ""},
-		{"", ""},
-		{"novalue", ""},      // RFC 6265bis: a nameless cookie whose value is "novalue"
-		{"novalue; a=b", ""}, // the "=" after ";" is an attribute, not the name
-		{";_ga=1", ""},
-		{"na me=1", "na me"},
-		{"crisp-client/session/abc=1", "crisp-client/session/abc"},
-		{"ÆØÅ=1", "ÆØÅ"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.line, func(t *testing.T) {
-			if got := SetCookieName(tt.line); got != tt.want {
-				t.Fatalf("SetCookieName(%q) = %q, want %q", tt.line, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestSentName(t *testing.T) {
-	for line, want := range map[string]string{
-		"_ga=GA1.2.3.4":          "_ga",
-		"=_ga=GA1.2.3.4; Path=/": "_ga", // security audit L4: sent back as _ga=GA1.2.3.4
-		"= _fbp =fb.1":           "_fbp",
-		"=value":                 "",
-		"novalue":                "",
-		"=; _ga=1":               "",
-	} {
-		if got := SentName(line); got != want {
-			t.Errorf("SentName(%q) = %q, want %q", line, got, want)
-		}
-	}
-	// Through the firewall: the nameless disguise is dropped like _ga itself.
+// A nameless cookie whose value spells another name is sent back under that
+// name (setcookie.SentName), so the firewall drops it like the cookie itself.
+func TestNamelessDisguise(t *testing.T) {
 	h := http.Header{"Set-Cookie": {"=_ga=GA1.2.3.4; Path=/", "PHPSESSID=abc"}}
 	FilterSetCookie(h, policy.SetOf(policy.Necessary), catalog.Default(), true)
 	if got := h["Set-Cookie"]; len(got) != 1 || got[0] != "PHPSESSID=abc" {
@@ -478,7 +439,7 @@ func FuzzSetCookieName(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		name := SetCookieName(line)
+		name := setcookie.Name(line)
 		if strings.ContainsAny(name, ";=") {
 			t.Fatalf("name %q of %q holds ; or =", name, line)
 		}
@@ -488,11 +449,14 @@ func FuzzSetCookieName(f *testing.F) {
 		// The first pair must be exactly name, WSP, "=", value.
 		first, _, _ := strings.Cut(line, ";")
 		if n, _, ok := strings.Cut(first, "="); ok && strings.Trim(n, " \t") != name {
-			t.Fatalf("SetCookieName(%q) = %q, want %q", line, name, strings.Trim(n, " \t"))
+			t.Fatalf("setcookie.Name(%q) = %q, want %q", line, name, strings.Trim(n, " \t"))
 		} else if !ok && name != "" {
-			t.Fatalf("SetCookieName(%q) = %q for a line without = in its first pair", line, name)
+			t.Fatalf("setcookie.Name(%q) = %q for a line without = in its first pair", line, name)
 		}
-		// Filtering by that name keeps or drops exactly that line.
+		// Filtering by the name the browser will send it under (that name,
+		// or for a nameless "=_ga=1" the name its value spells) keeps or
+		// drops exactly that line.
+		name = setcookie.SentName(line)
 		h := http.Header{"Set-Cookie": {line, "keep=1"}}
 		d := FilterSetCookie(h, policy.SetOf(policy.Necessary), keepOnly("keep"), true)
 		if name == "keep" {

@@ -4,29 +4,9 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
-
-// nextPair splits a Cookie header value at its first ";" into the first
-// cookie-pair, trimmed of SP and HTAB, and the rest. Browsers separate pairs
-// with "; " (RFC 6265 §4.2.1); we accept any amount of WSP around ";".
-func nextPair(s string) (pair, rest string, more bool) {
-	if i := strings.IndexByte(s, ';'); i >= 0 {
-		return trimWSP(s[:i]), s[i+1:], true
-	}
-	return trimWSP(s), "", false
-}
-
-// pairName is the name of a Cookie header pair: the text before "=", or ""
-// for a pair without "=", which is how browsers send a nameless cookie
-// (RFC 6265bis retrieval model: the value alone when the name is empty).
-func pairName(pair string) string {
-	eq := strings.IndexByte(pair, '=')
-	if eq < 0 {
-		return ""
-	}
-	return trimWSP(pair[:eq])
-}
 
 // StripRequestCookies rewrites h's Cookie header lines so the upstream never
 // sees a cookie whose category is not in granted (or, unless unknownAllowed,
@@ -61,8 +41,8 @@ func stripLine(line string, granted policy.Set, c Classifier, unknownAllowed boo
 	strip := false
 	for rest, more := line, true; more && !strip; {
 		var pair string
-		pair, rest, more = nextPair(rest)
-		strip = pair != "" && !allowed(match(c, pairName(pair)), granted, unknownAllowed)
+		pair, rest, more = setcookie.NextPair(rest)
+		strip = pair != "" && !allowed(match(c, setcookie.PairName(pair)), granted, unknownAllowed)
 	}
 	if !strip {
 		return line, 0
@@ -72,11 +52,11 @@ func stripLine(line string, granted policy.Set, c Classifier, unknownAllowed boo
 	removed := 0
 	for rest, more := line, true; more; {
 		var pair string
-		pair, rest, more = nextPair(rest)
+		pair, rest, more = setcookie.NextPair(rest)
 		if pair == "" {
 			continue
 		}
-		if !allowed(match(c, pairName(pair)), granted, unknownAllowed) {
+		if !allowed(match(c, setcookie.PairName(pair)), granted, unknownAllowed) {
 			removed++
 			continue
 		}

@@ -1,6 +1,10 @@
 package htmlrewrite
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/samtykke/caddy-consent/internal/urlhost"
+)
 
 // Third parties no rule names (Options.Unknown): which elements they hold
 // (the unknown column of elemRules) and the per-URL question, with a memo
@@ -126,7 +130,7 @@ func (r *Rewriter) unknownURL(u []byte) bool {
 // knownOwn reports whether u is relative or starts with the prefix of a URL
 // already found to be the site's own.
 func (r *Rewriter) knownOwn(u []byte) bool {
-	return !namesHost(u) || r.ownN > 0 && bytes.HasPrefix(u, r.ownPre[:r.ownN])
+	return !urlhost.NamesHost(u) || r.ownN > 0 && bytes.HasPrefix(u, r.ownPre[:r.ownN])
 }
 
 // askUnknown asks Options.Unknown whether to hold u, and remembers the
@@ -134,52 +138,9 @@ func (r *Rewriter) knownOwn(u []byte) bool {
 func (r *Rewriter) askUnknown(u []byte) bool {
 	hold, own := r.o.Unknown(&r.page, u)
 	if own {
-		if p := hostPrefix(u); len(p) <= ownPrefixLen {
+		if p := urlhost.PlainPrefix(u); len(p) <= ownPrefixLen {
 			r.ownN = copy(r.ownPre[:], p)
 		}
 	}
 	return hold
-}
-
-// namesHost reports whether a URL may name another host: protocol-relative,
-// or http(s). A path, a fragment, data:, blob:, about:blank and the like
-// load nothing from one.
-func namesHost(u []byte) bool {
-	for len(u) > 0 && u[0] <= ' ' {
-		u = u[1:]
-	}
-	if len(u) >= 2 && (u[0] == '/' || u[0] == '\\') && (u[1] == '/' || u[1] == '\\') {
-		return true
-	}
-	return len(u) > 5 && eqFold(u[:5], "http:") || len(u) > 6 && eqFold(u[:6], "https:")
-}
-
-// hostPrefix returns the "http(s)://host/" that u starts with when the
-// host is plain (lower case letters, digits, '.', '-'), else nil: a prefix
-// that stands for its host alone.
-func hostPrefix(u []byte) []byte {
-	var n int
-	switch {
-	case bytes.HasPrefix(u, []byte("https://")):
-		n = len("https://")
-	case bytes.HasPrefix(u, []byte("http://")):
-		n = len("http://")
-	case bytes.HasPrefix(u, []byte("//")):
-		n = 2
-	default:
-		return nil
-	}
-	for i := n; i < len(u); i++ {
-		switch c := u[i]; {
-		case c == '/':
-			if i == n {
-				return nil
-			}
-			return u[:i+1]
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '.', c == '-':
-		default:
-			return nil
-		}
-	}
-	return nil
 }

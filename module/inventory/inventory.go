@@ -25,8 +25,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/net/publicsuffix"
-
+	"github.com/samtykke/caddy-consent/internal/setcookie"
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -240,8 +240,8 @@ func (inv *Inventory) Sites() []string {
 
 // lookup returns the site for a Host header, or nil.
 func (inv *Inventory) lookup(host string) *site {
-	var buf [maxHostLen]byte
-	h, ok := normaliseHost(host, &buf)
+	var buf [urlhost.MaxLen]byte
+	h, ok := urlhost.Normalise(host, &buf)
 	if !ok {
 		return nil
 	}
@@ -257,8 +257,8 @@ func (inv *Inventory) site(host string) *site {
 	if s := inv.lookup(host); s != nil {
 		return s
 	}
-	var buf [maxHostLen]byte
-	h, ok := normaliseHost(host, &buf)
+	var buf [urlhost.MaxLen]byte
+	h, ok := urlhost.Normalise(host, &buf)
 	if !ok {
 		return nil
 	}
@@ -304,7 +304,7 @@ func (inv *Inventory) ObserveSetCookie(host string, setCookieLines []string, now
 	}
 	ts := now.Unix()
 	for _, line := range setCookieLines {
-		sc := ParseSetCookie(line, now)
+		sc := setcookie.Parse(line, now)
 		if sc.Delete {
 			continue
 		}
@@ -359,7 +359,7 @@ func (s *site) domainOK(domain string) bool {
 	if known {
 		return ok
 	}
-	ok = domainMatch(s.host, domain)
+	ok = urlhost.DomainMatch(s.host, domain)
 	// Only lower-case parents of the host are kept, so upper-case variants
 	// cannot grow the cache (they are judged afresh each time).
 	if lower := strings.ToLower(domain); len(lower) <= len(s.host) && strings.HasSuffix(s.host, lower) {
@@ -368,33 +368,6 @@ func (s *site) domainOK(domain string) bool {
 		s.mu.Unlock()
 	}
 	return ok
-}
-
-// domainMatch reports whether a browser on host accepts Domain=domain
-// (RFC 6265 §5.1.3): host is domain or a subdomain of it, host is not an IP
-// address, and domain is not a public suffix (unless it is the host).
-func domainMatch(host, domain string) bool {
-	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
-	if domain == host {
-		return true
-	}
-	if len(host) <= len(domain) || !strings.HasSuffix(host, domain) || host[len(host)-len(domain)-1] != '.' {
-		return false
-	}
-	if strings.IndexByte(host, ':') >= 0 || isIPv4(host) {
-		return false
-	}
-	ps, _ := publicsuffix.PublicSuffix(domain)
-	return ps != domain
-}
-
-func isIPv4(h string) bool {
-	for i := 0; i < len(h); i++ {
-		if c := h[i]; c != '.' && (c < '0' || c > '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // collapse returns the pattern prefix of an unknown cookie name that ends in
@@ -466,7 +439,7 @@ func (s *site) addCookie(name string, row *catalog.Cookie, limit int, ts int64) 
 }
 
 // observeCookie folds one line into its entry.
-func (s *site) observeCookie(e *cookieEntry, sc *SetCookie, ts int64) {
+func (s *site) observeCookie(e *cookieEntry, sc *setcookie.Cookie, ts int64) {
 	f := attrFlags(sc.HTTPOnly, sc.Secure, sc.Session)
 	switch sc.SameSite {
 	case "strict":
@@ -585,8 +558,8 @@ func (inv *Inventory) ObservePage(host string, found []*catalog.Service, unknown
 		storeMin(&e.first, ts)
 	}
 	for _, h := range unknownScriptHosts {
-		var buf [maxHostLen]byte
-		hn, ok := normaliseHost(h, &buf)
+		var buf [urlhost.MaxLen]byte
+		hn, ok := urlhost.Normalise(h, &buf)
 		if !ok || hn == s.host {
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
@@ -59,8 +60,8 @@ func TestObserveSetCookieNormalisesToCatalogPatterns(t *testing.T) {
 		t.Errorf("paths = %q, want /", got)
 	}
 	ga4 := cookieNamed(t, s, "_ga_*")
-	if ga4.MaxAge != int64(MaxLifetime/time.Second) {
-		t.Errorf("_ga_* max age = %d, want capped at 400 days (%d)", ga4.MaxAge, int64(MaxLifetime/time.Second))
+	if ga4.MaxAge != int64(setcookie.MaxLifetime/time.Second) {
+		t.Errorf("_ga_* max age = %d, want capped at 400 days (%d)", ga4.MaxAge, int64(setcookie.MaxLifetime/time.Second))
 	}
 	if ga4.HTTPOnly || ga4.Secure || strings.Join(ga4.SameSite, ",") != "lax" {
 		t.Errorf("_ga_* attributes = %+v", ga4)
@@ -125,30 +126,6 @@ func TestObserveSetCookieSkips(t *testing.T) {
 				t.Errorf("recorded %+v, drift %+v; want nothing", s.Cookies, news)
 			}
 		})
-	}
-}
-
-func TestDomainMatch(t *testing.T) {
-	tests := []struct {
-		host, domain string
-		want         bool
-	}{
-		{"example.com", "example.com", true},
-		{"www.example.com", "example.com", true},
-		{"www.example.com", "EXAMPLE.com", true},
-		{"www.example.com", "www.example.com", true},
-		{"example.com", "www.example.com", false},
-		{"badexample.com", "example.com", false},
-		{"www.example.com", "com", false},
-		{"www.example.co.uk", "co.uk", false},
-		{"localhost", "localhost", true},
-		{"192.0.2.1", "192.0.2.1", true},
-		{"192.0.2.1", "0.2.1", false},
-	}
-	for _, tt := range tests {
-		if got := domainMatch(tt.host, tt.domain); got != tt.want {
-			t.Errorf("domainMatch(%q, %q) = %v, want %v", tt.host, tt.domain, got, tt.want)
-		}
 	}
 }
 
@@ -520,6 +497,10 @@ func TestThirdPartyHost(t *testing.T) {
 		{"data:text/javascript,1", "example.com", ""},
 		{"https://[2001:db8::1]/x.js", "example.com", "2001:db8::1"},
 		{"https://evil.example%2f/x.js", "example.com", ""},
+		// Browsers skip extra slashes and read backslashes as slashes.
+		{"https:///cdn.other.example/x.js", "example.com", "cdn.other.example"},
+		{"https:\\\\cdn.other.example/x.js", "example.com", "cdn.other.example"},
+		{" //cdn.other.example/x.js", "example.com", "cdn.other.example"},
 	}
 	for _, tt := range tests {
 		got, ok := ThirdPartyHost(tt.src, tt.site)

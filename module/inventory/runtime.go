@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 )
 
@@ -123,13 +124,13 @@ type RunTimeReport struct {
 // returns true when the host is new for the site: the handler warns once.
 // A host the site itself serves from (same registrable domain) is ignored.
 func (inv *Inventory) ObserveRunTime(site string, r RunTimeReport, now time.Time) (created bool) {
-	var buf [maxHostLen]byte
-	hn, ok := normaliseHost(r.Host, &buf)
+	var buf [urlhost.MaxLen]byte
+	hn, ok := urlhost.Normalise(r.Host, &buf)
 	if !ok {
 		return false
 	}
 	s := inv.site(site)
-	if s == nil || sameSite(hn, s.host) {
+	if s == nil || urlhost.SameSite(hn, s.host) {
 		return false
 	}
 	page := r.Page
@@ -211,9 +212,9 @@ func (rt *runTimeHosts) merge(site string, recs []RunTimeHost, limit int) bool {
 	defer rt.mu.Unlock()
 	changed := false
 	for _, r := range recs {
-		var buf [maxHostLen]byte
-		hn, ok := normaliseHost(r.Host, &buf)
-		if !ok || sameSite(hn, site) {
+		var buf [urlhost.MaxLen]byte
+		hn, ok := urlhost.Normalise(r.Host, &buf)
+		if !ok || urlhost.SameSite(hn, site) {
 			continue
 		}
 		e := rt.m[hn]

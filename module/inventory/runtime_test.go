@@ -11,6 +11,7 @@ import (
 
 	"github.com/caddyserver/certmagic"
 
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 )
 
@@ -168,7 +169,7 @@ func FuzzMergeRunTime(f *testing.F) {
 				t.Fatalf("%d run-time hosts past the bound", len(s.RunTimeHosts))
 			}
 			for _, rh := range s.RunTimeHosts {
-				if NormaliseHost(rh.Host) != rh.Host || len(rh.Pages) > maxRunTimePages || rh.Reports < 0 {
+				if urlhost.NormaliseString(rh.Host) != rh.Host || len(rh.Pages) > maxRunTimePages || rh.Reports < 0 {
 					t.Fatalf("kept %+v", rh)
 				}
 				for _, p := range rh.Pages {

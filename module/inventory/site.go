@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/samtykke/caddy-consent/internal/setcookie"
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 	"github.com/samtykke/caddy-consent/module/catalog"
 )
 
@@ -77,7 +79,7 @@ var sameSiteNames = []struct {
 func (inv *Inventory) Snapshot(host string) Site {
 	s := inv.lookup(host)
 	if s == nil {
-		return Site{Host: NormaliseHost(host), Cookies: []Cookie{}, Trackers: []Tracker{}, UnknownHosts: []Host{}, RunTimeHosts: []RunTimeHost{}}
+		return Site{Host: urlhost.NormaliseString(host), Cookies: []Cookie{}, Trackers: []Tracker{}, UnknownHosts: []Host{}, RunTimeHosts: []RunTimeHost{}}
 	}
 	return s.snapshot()
 }
@@ -160,8 +162,8 @@ func unixOf(t time.Time) int64 {
 // other's records in any order agree. Entries merged in are not drift. It
 // reports whether anything in memory changed.
 func (inv *Inventory) merge(rec *Site) bool {
-	var buf [maxHostLen]byte
-	h, ok := normaliseHost(rec.Host, &buf)
+	var buf [urlhost.MaxLen]byte
+	h, ok := urlhost.Normalise(rec.Host, &buf)
 	if !ok {
 		return false
 	}
@@ -192,11 +194,11 @@ func (inv *Inventory) merge(rec *Site) bool {
 			e.flags.Or(f)
 			changed = true
 		}
-		maxAge := min(max(c.MaxAge, 0), int64(MaxLifetime/time.Second))
+		maxAge := min(max(c.MaxAge, 0), int64(setcookie.MaxLifetime/time.Second))
 		changed = mergeTimes(&e.maxAge, &e.first, &e.last, maxAge, c.FirstSeen, c.LastSeen) || changed
 		for _, d := range c.Domains {
 			d = strings.ToLower(d)
-			if d != "" && len(d) <= maxHostLen && !slices.Contains(e.domains, d) && len(e.domains) < maxDomains {
+			if d != "" && len(d) <= urlhost.MaxLen && !slices.Contains(e.domains, d) && len(e.domains) < maxDomains {
 				e.domains = append(e.domains, d)
 				changed = true
 			}
@@ -227,8 +229,8 @@ func (inv *Inventory) merge(rec *Site) bool {
 		changed = mergeTimes(&e.pages, &e.first, &e.last, min(max(t.Pages, 0), maxPageCount), t.FirstSeen, t.LastSeen) || changed
 	}
 	for _, hh := range rec.UnknownHosts {
-		var hb [maxHostLen]byte
-		hn, ok := normaliseHost(hh.Host, &hb)
+		var hb [urlhost.MaxLen]byte
+		hn, ok := urlhost.Normalise(hh.Host, &hb)
 		if !ok || hn == s.host {
 			continue
 		}

@@ -11,6 +11,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/samtykke/caddy-consent/internal/urlhost"
 )
 
 // Storage is where inventories persist and meet. certmagic.Storage, which
@@ -40,10 +42,10 @@ const DefaultFlushEvery = time.Minute
 const maxRecordBytes = 4 << 20
 
 // Key returns the storage key of a host's record, or "" for a host that
-// NormaliseHost rejects. IPv6 colons become "_" so the key is a file name
+// urlhost.Normalise rejects. IPv6 colons become "_" so the key is a file name
 // everywhere.
 func Key(host string) string {
-	h := NormaliseHost(host)
+	h := urlhost.NormaliseString(host)
 	if h == "" {
 		return ""
 	}

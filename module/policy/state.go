@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gorilla/securecookie"
+
+	"github.com/samtykke/caddy-consent/internal/setcookie"
 )
 
 // State is a visitor's recorded choice, as carried by the consent cookie.
@@ -43,8 +45,8 @@ func NewID() (string, error) {
 const MinSecretLen = 32
 
 // MaxMaxAge is the longest choice lifetime: browsers cap cookie lifetimes at
-// 400 days (RFC 6265bis §5.5, Chrome since M104), so a longer one would lie.
-const MaxMaxAge = 400 * 24 * time.Hour
+// 400 days (setcookie.MaxLifetime), so a longer one would lie.
+const MaxMaxAge = setcookie.MaxLifetime
 
 // Codec signs and reads the consent cookie. It is safe for concurrent use.
 type Codec struct {
@@ -64,7 +66,7 @@ func NewCodec(secret []byte, cookieName string, maxAge time.Duration) (*Codec, e
 	if len(secret) < MinSecretLen {
 		return nil, fmt.Errorf("consent cookie secret is %d bytes, need at least %d", len(secret), MinSecretLen)
 	}
-	if !validCookieName(cookieName) {
+	if !setcookie.ValidName(cookieName) {
 		return nil, fmt.Errorf("consent cookie name %q is not a valid cookie name (RFC 6265 token)", cookieName)
 	}
 	if maxAge < time.Second || maxAge > MaxMaxAge {
@@ -264,49 +266,5 @@ func (c *Codec) decode(name, value, version string) (State, error) {
 // mustBeSecure reports whether browsers accept name only with Secure
 // (cookie prefixes, RFC 6265bis §4.1.3).
 func mustBeSecure(name string) bool {
-	return hasPrefixFold(name, "__Secure-") || hasPrefixFold(name, "__Host-")
-}
-
-func hasPrefixFold(s, prefix string) bool {
-	if len(s) < len(prefix) {
-		return false
-	}
-	for i := 0; i < len(prefix); i++ {
-		a, b := s[i], prefix[i]
-		if 'A' <= a && a <= 'Z' {
-			a += 'a' - 'A'
-		}
-		if 'A' <= b && b <= 'Z' {
-			b += 'a' - 'A'
-		}
-		if a != b {
-			return false
-		}
-	}
-	return true
-}
-
-// validCookieName reports whether name is an RFC 6265 token (RFC 7230 tchar).
-func validCookieName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		if !isTchar(name[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isTchar(b byte) bool {
-	switch {
-	case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
-		return true
-	}
-	switch b {
-	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
-		return true
-	}
-	return false
+	return setcookie.PrefixOf(name) != setcookie.NoPrefix
 }

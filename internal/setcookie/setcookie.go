@@ -1,21 +1,24 @@
-package inventory
+// Package setcookie reads the cookie headers the way browsers read them
+// (RFC 6265bis §5.6, §5.7): the name and attributes of a Set-Cookie line,
+// and the pairs of a Cookie header. The cookie firewall, the inventory and
+// the audit all read cookies through it, so that they agree on what a line
+// sets. Nothing here allocates, and returned strings point into the line.
+// It imports nothing of Caddy.
+package setcookie
 
 import (
 	"strings"
 	"time"
-
-	"github.com/samtykke/caddy-consent/module/catalog"
-	"github.com/samtykke/caddy-consent/module/firewall"
 )
 
-// MaxLifetime is the longest a browser keeps a cookie (catalog.MaxLifetime,
-// 400 days).
-const MaxLifetime = catalog.MaxLifetime
+// MaxLifetime is the longest a browser keeps a cookie: Max-Age and Expires
+// are capped at 400 days (RFC 6265bis §5.6.1, §5.6.2; Chrome since M104,
+// Firefox, Safari).
+const MaxLifetime = 400 * 24 * time.Hour
 
-// SetCookie is what a Set-Cookie line says about its cookie, read the way a
-// browser reads it (RFC 6265bis §5.6). Its strings point into the line; the
-// value is never kept.
-type SetCookie struct {
+// Cookie is what a Set-Cookie line says about its cookie. Its strings point
+// into the line; the value is never kept.
+type Cookie struct {
 	Name     string
 	HTTPOnly bool
 	Secure   bool
@@ -34,11 +37,112 @@ type SetCookie struct {
 	Delete bool
 }
 
-// ParseSetCookie reads a Set-Cookie line (the header value) at time now.
-// Unknown attributes are skipped; of repeated attributes the last counts.
-// It does not allocate.
-func ParseSetCookie(line string, now time.Time) SetCookie {
-	sc := SetCookie{Name: firewall.SetCookieName(line), Session: true}
+// Name returns the name of the cookie a Set-Cookie line sets: the text
+// before the first "=" of the part before the first ";", without
+// surrounding spaces and tabs. A line without "=" there sets a cookie with
+// an empty name (its text is the value), so its name is "".
+func Name(line string) string {
+	if i := strings.IndexByte(line, ';'); i >= 0 {
+		line = line[:i]
+	}
+	eq := strings.IndexByte(line, '=')
+	if eq < 0 {
+		return ""
+	}
+	return trimWSP(line[:eq])
+}
+
+// SentName returns the name under which the browser will send the cookie a
+// Set-Cookie line sets. It is Name, except for a nameless cookie whose value
+// holds an "=": browsers send "=_ga=GA1.2…" back as "_ga=GA1.2…",
+// indistinguishable from _ga (RFC 6265bis §5.7.3, security audit L4), so its
+// name is _ga.
+func SentName(line string) string {
+	name := Name(line)
+	if name != "" {
+		return name
+	}
+	if i := strings.IndexByte(line, ';'); i >= 0 {
+		line = line[:i]
+	}
+	_, value, ok := strings.Cut(line, "=")
+	if !ok {
+		return ""
+	}
+	if eq := strings.IndexByte(value, '='); eq >= 0 {
+		return trimWSP(value[:eq])
+	}
+	return ""
+}
+
+// ValidName reports whether name is a cookie name that every browser and
+// parser reads alike: an RFC 6265 token (RFC 7230 tchar, §4.1.1).
+func ValidName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// Prefix is a name prefix whose cookies browsers accept only on conditions
+// (RFC 6265bis §4.1.3).
+type Prefix uint8
+
+const (
+	NoPrefix     Prefix = iota
+	SecurePrefix        // "__Secure-": Secure
+	HostPrefix          // "__Host-": Secure, no Domain, Path=/
+)
+
+// PrefixOf returns the prefix of a cookie name, matched ASCII
+// case-insensitively as browsers match it.
+func PrefixOf(name string) Prefix {
+	switch {
+	case hasPrefixFold(name, "__Host-"):
+		return HostPrefix
+	case hasPrefixFold(name, "__Secure-"):
+		return SecurePrefix
+	}
+	return NoPrefix
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// NextPair splits a Cookie header value at its first ";" into the first
+// cookie-pair, trimmed of SP and HTAB, and the rest. Browsers separate pairs
+// with "; " (RFC 6265 §4.2.1); any amount of WSP around ";" is accepted.
+func NextPair(s string) (pair, rest string, more bool) {
+	if i := strings.IndexByte(s, ';'); i >= 0 {
+		return trimWSP(s[:i]), s[i+1:], true
+	}
+	return trimWSP(s), "", false
+}
+
+// PairName is the name of a Cookie header pair: the text before "=", or ""
+// for a pair without "=", which is how browsers send a nameless cookie
+// (RFC 6265bis retrieval model: the value alone when the name is empty).
+func PairName(pair string) string {
+	eq := strings.IndexByte(pair, '=')
+	if eq < 0 {
+		return ""
+	}
+	return trimWSP(pair[:eq])
+}
+
+// Parse reads a Set-Cookie line (the header value) at time now. Unknown
+// attributes are skipped; of repeated attributes the last counts.
+func Parse(line string, now time.Time) Cookie {
+	sc := Cookie{Name: Name(line), Session: true}
 	i := strings.IndexByte(line, ';')
 	if i < 0 {
 		return sc
@@ -100,7 +204,7 @@ func ParseSetCookie(line string, now time.Time) SetCookie {
 	return sc
 }
 
-func (sc *SetCookie) lifetime(d time.Duration) {
+func (sc *Cookie) lifetime(d time.Duration) {
 	sc.Session = false
 	if d <= 0 {
 		sc.Delete = true
