@@ -136,13 +136,7 @@ const barStyle = `position:fixed;z-index:2147483000;inset:auto 0 0;` +
 // after a choice only a small "Cookie settings" control.
 func Render(v *View) []byte {
 	w := asciihtml.NewWriter(6144 + len(v.Found)*384)
-	if asciihtml.SafeURL(v.AssetCSS) {
-		w.Raw(`<link rel="stylesheet"`)
-		w.Attr("href", v.asset(v.AssetCSS))
-		v.styleNonce(w)
-		v.nonce(w)
-		w.Raw(`>`)
-	}
+	v.stylesheet(w, true)
 	w.Raw(`<div data-consent-banner`)
 	w.Attr("lang", v.lang())
 	w.Raw(` data-nosnippet class="cb" role="region" aria-labelledby="consent-title"`)
@@ -182,10 +176,34 @@ func (v *View) nonce(w *asciihtml.Writer) {
 	}
 }
 
-func (v *View) styleNonce(w *asciihtml.Writer) {
+// stylesheet writes the link to the banner's stylesheet, with the page's
+// style nonce; in a page's body (scriptNonce) also with its script nonce, for
+// policies that give style-src no nonce of its own.
+func (v *View) stylesheet(w *asciihtml.Writer, scriptNonce bool) {
+	if !asciihtml.SafeURL(v.AssetCSS) {
+		return
+	}
+	w.Raw(`<link rel="stylesheet"`)
+	w.Attr("href", v.asset(v.AssetCSS))
 	if v.StyleNonce != "" {
 		w.Attr("nonce", v.StyleNonce)
 	}
+	if scriptNonce {
+		v.nonce(w)
+	}
+	w.Raw(`>`)
+}
+
+// document starts a standalone page in the visitor's language: head holds
+// the meta elements after the charset, and the banner's stylesheet follows
+// the title.
+func (v *View) document(w *asciihtml.Writer, head, title string) {
+	w.Raw(`<!DOCTYPE html><html`)
+	w.Attr("lang", v.lang())
+	w.Raw(`><head><meta charset="utf-8">` + head + `<title>`)
+	w.Esc(title)
+	w.Raw(`</title>`)
+	v.stylesheet(w, false)
 }
 
 // form writes the banner form. page is the standalone settings page: there the
@@ -440,18 +458,7 @@ func ConsentRecord(w *asciihtml.Writer, lang, id string, decided time.Time, over
 // page in v.Return.
 func SettingsPage(v *View) []byte {
 	w := asciihtml.NewWriter(6144)
-	w.Raw(`<!DOCTYPE html><html`)
-	w.Attr("lang", v.lang())
-	w.Raw(`><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-		`<meta name="robots" content="noindex"><title>`)
-	w.Esc(v.text("settings_title"))
-	w.Raw(`</title>`)
-	if asciihtml.SafeURL(v.AssetCSS) {
-		w.Raw(`<link rel="stylesheet"`)
-		w.Attr("href", v.asset(v.AssetCSS))
-		v.styleNonce(w)
-		w.Raw(`>`)
-	}
+	v.document(w, `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">`, v.text("settings_title"))
 	w.Raw(`</head><body class="cb-page"><main data-consent-banner class="cb cb-pg" data-nosnippet>`)
 	v.form(w, true)
 	if v.ConsentID != "" {
@@ -484,17 +491,7 @@ func Placeholder(v *View, s *catalog.Service, c policy.Category) []byte {
 		name, provider = s.Name, localProvider(v.lang(), s.Provider)
 	}
 	cat := v.categoryName(c)
-	w.Raw(`<!DOCTYPE html><html`)
-	w.Attr("lang", v.lang())
-	w.Raw(`><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>`)
-	w.Esc(name)
-	w.Raw(`</title>`)
-	if asciihtml.SafeURL(v.AssetCSS) {
-		w.Raw(`<link rel="stylesheet"`)
-		w.Attr("href", v.asset(v.AssetCSS))
-		v.styleNonce(w)
-		w.Raw(`>`)
-	}
+	v.document(w, `<meta name="viewport" content="width=device-width">`, name)
 	w.Raw(`</head><body class="cb cb-ph"><form method="post" target="_top"`)
 	w.Attr("action", v.endpoint())
 	w.Raw(`>`)
