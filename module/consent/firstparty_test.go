@@ -38,6 +38,8 @@ func TestOwnHost(t *testing.T) {
 		{"127.0.0.1:8080", "127.0.0.1", true}, // an IP: the same host only
 		{"127.0.0.1", "127.0.0.2", false},
 		{"[::1]:443", "::1", true},
+		{"[::1]:443", "[::1]", true}, // as a URL writes it
+		{"[::1]", "[::2]", false},
 		{"localhost:2015", "localhost", true},
 		{"localhost", "tracker.test", false},
 		{"www.example.com", "", true}, // a relative URL

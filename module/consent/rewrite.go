@@ -126,6 +126,7 @@ func (h *Handler) ownHostIn(s siteHosts, host []byte) bool {
 	if n := len(host); n > 0 && host[n-1] == '.' {
 		host = host[:n-1]
 	}
+	host = urlhost.Unbracket(host) // an IPv6 literal as a URL writes it; s.host has none
 	if len(host) == 0 || urlhost.EqualFold(host, s.host) {
 		return true
 	}
