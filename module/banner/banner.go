@@ -552,11 +552,11 @@ func PlaceholderUnclassified(v *View) []byte {
 	w.Esc(v.text("embed_accept_all"))
 	w.Raw(`</button><button type="button" class="cb-b cb-b2" data-consent-embed="once" hidden>`)
 	w.Esc(v.text("embed_once"))
-	w.Raw(`</button></div><p><a`)
+	w.Raw(`</button><a class="cb-b cb-b2"`)
 	w.Attr("href", v.settingsURL())
 	w.Raw(` target="_top">`)
 	w.Esc(v.text("reopen"))
-	w.Raw(`</a></p></form><form id="cb-aa" method="post" target="_top"`)
+	w.Raw(`</a></div></form><form id="cb-aa" method="post" target="_top"`)
 	w.Attr("action", v.endpoint())
 	w.Raw(` hidden>`)
 	if asciihtml.SitePath(v.Return) {
