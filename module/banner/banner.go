@@ -530,13 +530,14 @@ func Placeholder(v *View, s *catalog.Service, c policy.Category) []byte {
 // all, posted as the banner's own accept-all, plus the settings page and the
 // "show just this once" button the banner script wires up.
 //
-// The Accept all button belongs to a second, hidden form (its form
-// attribute): the banner script wires the first form of a placeholder to
-// post "save" with that form's categories, which is the catalog
-// placeholder's action, not this one's. This way the script shows the once
-// button and leaves Accept all alone, and the button posts accept-all to the
-// top window the plain way, with or without JavaScript; the page comes back
-// at v.Return with the iframe loading.
+// Its controls carry data-consent-action like the banner's (DESIGN §6). The
+// Accept all button belongs to a second, hidden form (its form attribute):
+// the banner script wires the first form of a placeholder to post "save"
+// with that form's categories, which is the catalog placeholder's action,
+// not this one's. This way the script shows the once button and leaves
+// Accept all alone, and the button posts accept-all to the top window the
+// plain way, with or without JavaScript; the page comes back at v.Return
+// with the iframe loading. The first form holds nothing that submits.
 //
 // The caller escapes the document for the attribute (at least & and ").
 func PlaceholderUnclassified(v *View) []byte {
@@ -548,13 +549,13 @@ func PlaceholderUnclassified(v *View) []byte {
 	w.TagText("strong", "", title)
 	w.Raw(`</p>`)
 	w.TagText("p", "", v.text("embed_unclassified"))
-	w.Raw(`<div class="cb-row"><button class="cb-b" form="cb-aa" name="action" value="accept-all">`)
+	w.Raw(`<div class="cb-row"><button class="cb-b" form="cb-aa" name="action" value="accept-all" data-consent-action="accept-all">`)
 	w.Esc(v.text("embed_accept_all"))
 	w.Raw(`</button><button type="button" class="cb-b cb-b2" data-consent-embed="once" hidden>`)
 	w.Esc(v.text("embed_once"))
 	w.Raw(`</button><a class="cb-b cb-b2"`)
 	w.Attr("href", v.settingsURL())
-	w.Raw(` target="_top">`)
+	w.Raw(` target="_top" data-consent-action="settings">`)
 	w.Esc(v.text("reopen"))
 	w.Raw(`</a></div></form><form id="cb-aa" method="post" target="_top"`)
 	w.Attr("action", v.endpoint())

@@ -687,7 +687,7 @@ func TestPlaceholderUnclassified(t *testing.T) {
 				t.Errorf("accept-all form = %v", post.attrs)
 			}
 			accept := one(t, nodes, "accept all", func(n node) bool { return n.tag == "button" && n.attrs["value"] == "accept-all" })
-			if accept.attrs["name"] != "action" || accept.attrs["form"] != post.attrs["id"] || accept.has("type") || accept.has("hidden") {
+			if accept.attrs["name"] != "action" || accept.attrs["form"] != post.attrs["id"] || accept.attrs["data-consent-action"] != "accept-all" || accept.has("type") || accept.has("hidden") {
 				t.Errorf("accept button = %v, want a submit button of form %q", accept.attrs, post.attrs["id"])
 			}
 			if want := Text(lang, "embed_accept_all", nil); accept.text != want || want == Text(lang, "accept_all", nil) {
@@ -713,7 +713,7 @@ func TestPlaceholderUnclassified(t *testing.T) {
 				t.Errorf("once button = %v %q, want a hidden non-submit button for the script", once.attrs, once.text)
 			}
 			set := one(t, nodes, "settings link", func(n node) bool { return n.tag == "a" })
-			if set.attrs["href"] != v.settingsURL() || set.attrs["target"] != "_top" || set.text != Text(lang, "reopen", nil) {
+			if set.attrs["href"] != v.settingsURL() || set.attrs["target"] != "_top" || set.attrs["data-consent-action"] != "settings" || set.text != Text(lang, "reopen", nil) {
 				t.Errorf("settings link = %v %q", set.attrs, set.text)
 			}
 		})
