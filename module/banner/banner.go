@@ -523,6 +523,52 @@ func Placeholder(v *View, s *catalog.Service, c policy.Category) []byte {
 	return w.Bytes()
 }
 
+// PlaceholderUnclassified returns the srcdoc document of a held iframe: one
+// of a third party no catalog row, block_list or allow rule names, which
+// loads only once every offered category is granted (unknown_hosts hold).
+// It names no service (none is known) and offers what releases it: Accept
+// all, posted as the banner's own accept-all, plus the settings page and the
+// "show just this once" button the banner script wires up.
+//
+// Its controls carry data-consent-action like the banner's (DESIGN §6). The
+// Accept all button belongs to a second, hidden form (its form attribute):
+// the banner script wires the first form of a placeholder to post "save"
+// with that form's categories, which is the catalog placeholder's action,
+// not this one's. This way the script shows the once button and leaves
+// Accept all alone, and the button posts accept-all to the top window the
+// plain way, with or without JavaScript; the page comes back at v.Return
+// with the iframe loading. The first form holds nothing that submits.
+//
+// The caller escapes the document for the attribute (at least & and ").
+func PlaceholderUnclassified(v *View) []byte {
+	w := asciihtml.NewWriter(1536)
+	title := v.text("embed_unclassified_title")
+	v.document(w, `<meta name="viewport" content="width=device-width">`, title)
+	w.Raw(`</head><body class="cb cb-ph"><form>`)
+	w.Raw(`<p class="cb-pn">`)
+	w.TagText("strong", "", title)
+	w.Raw(`</p>`)
+	w.TagText("p", "", v.text("embed_unclassified"))
+	w.Raw(`<div class="cb-row"><button class="cb-b" form="cb-aa" name="action" value="accept-all" data-consent-action="accept-all">`)
+	w.Esc(v.text("embed_accept_all"))
+	w.Raw(`</button><button type="button" class="cb-b cb-b2" data-consent-embed="once" hidden>`)
+	w.Esc(v.text("embed_once"))
+	w.Raw(`</button><a class="cb-b cb-b2"`)
+	w.Attr("href", v.settingsURL())
+	w.Raw(` target="_top" data-consent-action="settings">`)
+	w.Esc(v.text("reopen"))
+	w.Raw(`</a></div></form><form id="cb-aa" method="post" target="_top"`)
+	w.Attr("action", v.endpoint())
+	w.Raw(` hidden>`)
+	if asciihtml.SitePath(v.Return) {
+		w.Raw(`<input type="hidden" name="return"`)
+		w.Attr("value", v.Return)
+		w.Raw(`>`)
+	}
+	w.Raw(`</form></body></html>`)
+	return w.Bytes()
+}
+
 // fill puts the service and category names into a text's placeholders, in one
 // pass, so that a name holding "{category}" stays as it is.
 func fill(s, service, category string) string {

@@ -446,7 +446,7 @@ func hostile() *View {
 // and the placeholder may contain; anything else came from the input.
 var (
 	allowedTags  = []string{"html", "head", "body", "meta", "title", "link", "script", "main", "div", "form", "input", "h1", "h2", "p", "a", "button", "ul", "li", "span", "label", "strong", "br", "table", "tbody", "tr", "th", "td", "code"}
-	allowedAttrs = []string{"rel", "href", "nonce", "data-consent-banner", "lang", "data-nosnippet", "class", "role", "aria-labelledby", "hidden", "style", "method", "action", "type", "name", "value", "id", "tabindex", "aria-label", "for", "aria-describedby", "checked", "data-consent-action", "data-consent-saved", "data-consent-embed", "defer", "src", "charset", "content", "target"}
+	allowedAttrs = []string{"rel", "href", "nonce", "data-consent-banner", "lang", "data-nosnippet", "class", "role", "aria-labelledby", "hidden", "style", "method", "action", "type", "name", "value", "id", "tabindex", "aria-label", "for", "aria-describedby", "checked", "data-consent-action", "data-consent-saved", "data-consent-embed", "defer", "src", "charset", "content", "target", "form"}
 )
 
 func checkOnlyOurs(t *testing.T, nodes []node) {
@@ -478,9 +478,10 @@ func checkOnlyOurs(t *testing.T, nodes []node) {
 func TestRenderEscaping(t *testing.T) {
 	v := hostile()
 	outputs := map[string][]node{
-		"banner":      parse(t, Render(v)),
-		"settings":    parseDoc(t, SettingsPage(v)),
-		"placeholder": parseDoc(t, Placeholder(v, v.Found[2], policy.Analytics)),
+		"banner":                   parse(t, Render(v)),
+		"settings":                 parseDoc(t, SettingsPage(v)),
+		"placeholder":              parseDoc(t, Placeholder(v, v.Found[2], policy.Analytics)),
+		"unclassified placeholder": parseDoc(t, PlaceholderUnclassified(v)),
 	}
 	for name, nodes := range outputs {
 		t.Run(name, func(t *testing.T) {
@@ -494,7 +495,7 @@ func TestRenderEscaping(t *testing.T) {
 				}
 			}
 			// Values round-trip: escaped, not mangled.
-			if name != "placeholder" && find(nodes, func(n node) bool { return n.tag == "a" && n.attrs["href"] == v.PolicyURL }) == nil {
+			if !strings.HasSuffix(name, "placeholder") && find(nodes, func(n node) bool { return n.tag == "a" && n.attrs["href"] == v.PolicyURL }) == nil {
 				t.Error("policy link does not round-trip")
 			}
 			one(t, nodes, "form", func(n node) bool { return n.tag == "form" && n.attrs["action"] == v.Endpoint })
@@ -528,7 +529,7 @@ func TestRenderUnsafeURLs(t *testing.T) {
 		t.Run(u, func(t *testing.T) {
 			v := fixture("en")
 			v.PolicyURL, v.AssetCSS, v.AssetJS, v.Return, v.Endpoint = u, u, u, u, u
-			for _, out := range [][]byte{Render(v), SettingsPage(v), Placeholder(v, v.Found[4], policy.Marketing)} {
+			for _, out := range [][]byte{Render(v), SettingsPage(v), Placeholder(v, v.Found[4], policy.Marketing), PlaceholderUnclassified(v)} {
 				for _, n := range parseDoc(t, out) {
 					for _, a := range []string{"href", "src", "value"} {
 						if strings.Contains(n.attrs[a], strings.TrimSpace(u)) {
@@ -648,6 +649,86 @@ func TestPlaceholder(t *testing.T) {
 	nodes = parseDoc(t, Placeholder(v, nil, policy.Marketing))
 	if got := len(find(nodes, func(n node) bool { return n.attrs["name"] == "category" })); got != 3 {
 		t.Errorf("%d categories posted, want 3", got)
+	}
+}
+
+// TestPlaceholderUnclassified: the placeholder of a held iframe names no
+// service, says why it is hidden, and offers Accept all (posted as the
+// banner's accept-all, to the top window, from a form the banner script does
+// not wire), the once button for the script, and the settings page. Nothing
+// is ticked or granted on the visitor's behalf.
+func TestPlaceholderUnclassified(t *testing.T) {
+	for _, lang := range []string{"nb", "sv", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			v := fixture(lang)
+			v.Granted = policy.SetOf(policy.Analytics) // not posted: Accept all needs no list
+			out := PlaceholderUnclassified(v)
+			if !bytes.HasPrefix(out, []byte(`<!DOCTYPE html><html lang="`+lang+`">`)) {
+				t.Errorf("document starts %.40q", out)
+			}
+			nodes := parseDoc(t, out)
+			checkOnlyOurs(t, nodes)
+			title := Text(lang, "embed_unclassified_title", nil)
+			one(t, nodes, "title", func(n node) bool { return n.tag == "title" && n.text == title })
+			one(t, nodes, "heading", func(n node) bool { return n.tag == "strong" && n.text == title })
+			one(t, nodes, "why", func(n node) bool { return n.tag == "p" && n.text == Text(lang, "embed_unclassified", nil) })
+
+			forms := find(nodes, func(n node) bool { return n.tag == "form" })
+			if len(forms) != 2 {
+				t.Fatalf("%d forms, want 2", len(forms))
+			}
+			// The first form is the one the banner script wires to post
+			// "save": it must hold nothing that submits.
+			if len(forms[0].attrs) != 0 {
+				t.Errorf("first form = %v, want a bare form", forms[0].attrs)
+			}
+			post := forms[1]
+			if post.attrs["method"] != "post" || post.attrs["action"] != "/_consent" || post.attrs["target"] != "_top" || !post.has("hidden") || post.attrs["id"] == "" {
+				t.Errorf("accept-all form = %v", post.attrs)
+			}
+			accept := one(t, nodes, "accept all", func(n node) bool { return n.tag == "button" && n.attrs["value"] == "accept-all" })
+			if accept.attrs["name"] != "action" || accept.attrs["form"] != post.attrs["id"] || accept.attrs["data-consent-action"] != "accept-all" || accept.has("type") || accept.has("hidden") {
+				t.Errorf("accept button = %v, want a submit button of form %q", accept.attrs, post.attrs["id"])
+			}
+			if want := Text(lang, "embed_accept_all", nil); accept.text != want || want == Text(lang, "accept_all", nil) {
+				t.Errorf("accept button says %q, want %q (and not just the banner's %q)", accept.text, want, Text(lang, "accept_all", nil))
+			}
+			if lang != "en" && accept.text == Text("en", "embed_accept_all", nil) {
+				t.Errorf("accept button is in English")
+			}
+			one(t, nodes, "return", func(n node) bool {
+				return n.attrs["name"] == "return" && n.attrs["type"] == "hidden" && n.attrs["value"] == v.Return
+			})
+			// Nothing else is posted: no category, no checkbox, no other button.
+			for _, n := range nodes {
+				if n.tag == "input" && n.attrs["name"] != "return" || n.attrs["type"] == "checkbox" || n.has("checked") {
+					t.Errorf("unexpected field %v", n.attrs)
+				}
+				if n.tag == "button" && n.attrs["value"] != "accept-all" && n.attrs["type"] != "button" {
+					t.Errorf("another submit button %v", n.attrs)
+				}
+			}
+			once := one(t, nodes, "embed-once", func(n node) bool { return n.attrs["data-consent-embed"] == "once" })
+			if once.attrs["type"] != "button" || !once.has("hidden") || once.text != Text(lang, "embed_once", nil) {
+				t.Errorf("once button = %v %q, want a hidden non-submit button for the script", once.attrs, once.text)
+			}
+			set := one(t, nodes, "settings link", func(n node) bool { return n.tag == "a" })
+			if set.attrs["href"] != v.settingsURL() || set.attrs["target"] != "_top" || set.attrs["data-consent-action"] != "settings" || set.text != Text(lang, "reopen", nil) {
+				t.Errorf("settings link = %v %q", set.attrs, set.text)
+			}
+		})
+	}
+
+	// Escaping: hostile texts and return path round-trip as text.
+	v := hostile()
+	v.Texts["en"]["embed_unclassified"] = `</p></form><form action=//evil>`
+	v.Texts["en"]["embed_accept_all"] = `"><script>alert(13)</script>`
+	nodes := parseDoc(t, PlaceholderUnclassified(v))
+	checkOnlyOurs(t, nodes)
+	one(t, nodes, "why", func(n node) bool { return n.tag == "p" && n.text == v.Texts["en"]["embed_unclassified"] })
+	one(t, nodes, "accept", func(n node) bool { return n.tag == "button" && n.text == v.Texts["en"]["embed_accept_all"] })
+	if got := len(find(nodes, func(n node) bool { return n.tag == "form" })); got != 2 {
+		t.Errorf("%d forms", got)
 	}
 }
 

@@ -20,16 +20,17 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, policyURL, ret, title, service, lang string, flags uint8) {
 		v := fixture(lang)
 		v.PolicyURL, v.Return = policyURL, ret
-		v.Texts = map[string]map[string]string{v.lang(): {"title": title, "embed_blocked": "{service}"}}
+		v.Texts = map[string]map[string]string{v.lang(): {"title": title, "embed_blocked": "{service}", "embed_unclassified": title}}
 		v.Found[3].Name = service
 		v.Found[3].Cookies = []string{service}
 		v.Cookies = func(p string) *catalog.Cookie { return &catalog.Cookie{Pattern: p, Lifetime: "1y"} }
 		v.Decided, v.GPC, v.DNT = flags&1 != 0, flags&2 != 0, flags&4 != 0
 		v.Granted = policy.Set(flags >> 4)
 		for name, out := range map[string][]byte{
-			"banner":      Render(v),
-			"settings":    SettingsPage(v),
-			"placeholder": Placeholder(v, v.Found[3], policy.Marketing),
+			"banner":       Render(v),
+			"settings":     SettingsPage(v),
+			"placeholder":  Placeholder(v, v.Found[3], policy.Marketing),
+			"unclassified": PlaceholderUnclassified(v),
 		} {
 			for i, c := range out {
 				if c >= 0x80 {
@@ -46,7 +47,9 @@ func FuzzRender(f *testing.F) {
 			// The escaper drops what HTML cannot carry; everything else must
 			// come back as it went in.
 			want := carried(service)
-			if name == "placeholder" {
+			if name == "unclassified" {
+				one(t, nodes, "why", func(n node) bool { return n.tag == "p" && n.text == carried(title) })
+			} else if name == "placeholder" {
 				one(t, nodes, "service", func(n node) bool { return n.tag == "strong" && n.text == want })
 			} else if find(nodes, func(n node) bool { return n.tag == "code" && n.text == want }) == nil {
 				t.Fatalf("%s: cookie name %q does not come back", name, want)

@@ -32,6 +32,11 @@ func (h *Handler) rewriteOptions(ex *exchange) *htmlrewrite.Options {
 		Placeholder: func(p *htmlrewrite.Page, s *catalog.Service) []byte {
 			v := h.view(ex.r, ex, nil, p.Lang)
 			v.Origin = pageOrigin(ex.r, p)
+			if s == htmlrewrite.Unclassified {
+				// A held third party names no service; the key cannot be a
+				// service ID, which never holds a space.
+				return h.rendered.get(v, " unclassified", func() []byte { return banner.PlaceholderUnclassified(v) })
+			}
 			return h.rendered.get(v, s.ID, func() []byte { return banner.Placeholder(v, s, s.Category) })
 		},
 	}

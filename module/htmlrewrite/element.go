@@ -427,7 +427,6 @@ func (r *Rewriter) neutralise(tag []byte, end int, s *catalog.Service, cat polic
 	out = append(out, ` data-consent-category="`...)
 	if s == Unclassified {
 		out = append(out, s.CategoryName...)
-		how &^= withPlaceholder // a placeholder names a service
 	} else {
 		out = appendEscaped(out, cat.String())
 	}

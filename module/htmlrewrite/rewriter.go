@@ -69,7 +69,9 @@ type Options struct {
 	// blocked iframe (it is called for each, hidden ones included: return nil
 	// for none). The rewriter puts it, attribute-escaped, in a srcdoc
 	// attribute of the neutralised iframe (an existing srcdoc is renamed
-	// data-consent-srcdoc). nil means no placeholder.
+	// data-consent-srcdoc). A held iframe of a third party no rule names
+	// (Options.Unknown) is asked for with s == Unclassified. nil means no
+	// placeholder.
 	Placeholder func(p *Page, s *catalog.Service) []byte
 	// Prelude is inserted once, right before the first element (blocked or
 	// not) whose service satisfies PreludeFor, outside <noscript> and

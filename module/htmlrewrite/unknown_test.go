@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/samtykke/caddy-consent/module/catalog"
 	"github.com/samtykke/caddy-consent/module/policy"
 )
 
@@ -178,5 +179,47 @@ func TestUnknownHeldReports(t *testing.T) {
 	want := []string{"https://t.test/p.gif", "https://t.test/a.js", "https://x.t.test/p"}
 	if strings.Join(held, " ") != strings.Join(want, " ") {
 		t.Fatalf("held %q, want %q", held, want)
+	}
+}
+
+// A held iframe gets Options.Placeholder's document too, asked for with
+// Unclassified (the callback decides; nil means none); frames, embeds and
+// objects never do, and a callback that returns nil leaves the tag as before.
+func TestUnknownPlaceholder(t *testing.T) {
+	var asked []string
+	var got []*catalog.Service
+	o := holdOptions(&asked)
+	o.Placeholder = func(_ *Page, s *catalog.Service) []byte {
+		got = append(got, s)
+		if s == Unclassified {
+			return []byte(`<p>held & "hidden"</p>`)
+		}
+		return []byte(`<p>` + s.Name + `</p>`)
+	}
+	in := `<p><iframe title="Map" srcdoc="<b>own</b>" src="https://t.test/w"></iframe>` +
+		`<frameset><frame src="https://t.test/f"></frameset><embed src="https://t.test/x.swf">` +
+		`<iframe src="https://www.youtube.com/embed/x"></iframe><iframe src="https://allowed.test/w"></iframe></p>`
+	want := `<p><iframe` + unc + ` srcdoc="&lt;p&gt;held &amp; &quot;hidden&quot;&lt;/p&gt;" title="Map" data-consent-srcdoc="<b>own</b>" data-consent-src="https://t.test/w"></iframe>` +
+		`<frameset><frame` + unc + ` data-consent-src="https://t.test/f"></frameset><embed` + unc + ` data-consent-src="https://t.test/x.swf">` +
+		`<iframe data-consent-category="marketing" data-consent-service="youtube" srcdoc="&lt;p&gt;YouTube&lt;/p&gt;" data-consent-src="https://www.youtube.com/embed/x"></iframe><iframe src="https://allowed.test/w"></iframe></p>`
+	out, page := rewrite(t, in, o)
+	if out != want {
+		t.Fatalf("got\n%s\nwant\n%s", out, want)
+	}
+	if len(got) != 2 || got[0] != Unclassified || got[1].ID != "youtube" {
+		t.Errorf("Placeholder asked for %v, want Unclassified then youtube", got)
+	}
+	if page.Unclassified != 3 {
+		t.Errorf("Unclassified = %d, want 3", page.Unclassified)
+	}
+	for i := 0; i <= len(in); i++ {
+		if out2, _ := rewrite(t, in, o, i); out2 != want {
+			t.Fatalf("split at %d:\n%s", i, out2)
+		}
+	}
+
+	o.Placeholder = func(_ *Page, s *catalog.Service) []byte { return nil }
+	if out, _ := rewrite(t, `<iframe src="https://t.test/w"></iframe>`, o); out != `<iframe`+unc+` data-consent-src="https://t.test/w"></iframe>` {
+		t.Errorf("a nil placeholder: got %s", out)
 	}
 }
