@@ -411,6 +411,10 @@ func (b *Browser) close() {
 // UserDataDir returns the browser's profile directory, removed at cleanup.
 func (b *Browser) UserDataDir() string { return b.dir }
 
+// Context returns the tab's chromedp context, for actions the helpers lack.
+// Derive a context with a timeout from it; cancelling it ends the browser.
+func (b *Browser) Context() context.Context { return b.ctx }
+
 // run runs a on the tab with the per-call timeout and fails the test on error.
 func run[T any](b *Browser, what string, a chromedp.Action[T]) T {
 	b.t.Helper()
