@@ -22,29 +22,9 @@ func TestUngrantableCategoryWarning(t *testing.T) {
 		{"all offered", "preferences analytics marketing", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			log := filepath.Join(t.TempDir(), "caddy.log")
-			testcaddy.Start(t, fmt.Sprintf(`{
-	log {
-		output file %s
-		format json
-		level WARN
-	}
-}
-
-http://127.0.0.1:{PORT} {
-	consent {
-		secret %s
-		categories %s
+			raw := startupWarnings(t, fmt.Sprintf(`categories %s
 		cookie dark_mode preferences "Remembers dark mode"
-		cookie ab_test analytics
-	}
-	respond "ok"
-}
-`, log, secret, tt.categories))
-			raw, err := os.ReadFile(log)
-			if err != nil {
-				t.Fatal(err)
-			}
+		cookie ab_test analytics`, tt.categories))
 			var line string
 			for _, l := range strings.Split(string(raw), "\n") {
 				if strings.Contains(l, "categories does not offer") {
@@ -90,8 +70,25 @@ func TestCookiePrefixWarning(t *testing.T) {
 		{"choice", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			log := filepath.Join(t.TempDir(), "caddy.log")
-			testcaddy.Start(t, fmt.Sprintf(`{
+			raw := startupWarnings(t, "cookie_name "+tt.name)
+			got := strings.Count(string(raw), "browsers drop a cookie with this prefix on plain HTTP")
+			if tt.warn && (got != 1 || !strings.Contains(string(raw), `"cookie_name":"`+tt.name+`"`)) {
+				t.Errorf("want one warning naming %s, got %d:\n%s", tt.name, got, raw)
+			}
+			if !tt.warn && got != 0 {
+				t.Errorf("a warning for the plain name %s:\n%s", tt.name, raw)
+			}
+		})
+	}
+}
+
+// startupWarnings starts a real Caddy whose consent block holds the secret
+// and the lines given, and returns what it logged at WARN and above, as JSON
+// lines.
+func startupWarnings(t *testing.T, lines string) []byte {
+	t.Helper()
+	log := filepath.Join(t.TempDir(), "caddy.log")
+	testcaddy.Start(t, fmt.Sprintf(`{
 	log {
 		output file %s
 		format json
@@ -102,22 +99,14 @@ func TestCookiePrefixWarning(t *testing.T) {
 http://127.0.0.1:{PORT} {
 	consent {
 		secret %s
-		cookie_name %s
+		%s
 	}
 	respond "ok"
 }
-`, log, secret, tt.name))
-			raw, err := os.ReadFile(log)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := strings.Count(string(raw), "browsers drop a cookie with this prefix on plain HTTP")
-			if tt.warn && (got != 1 || !strings.Contains(string(raw), `"cookie_name":"`+tt.name+`"`)) {
-				t.Errorf("want one warning naming %s, got %d:\n%s", tt.name, got, raw)
-			}
-			if !tt.warn && got != 0 {
-				t.Errorf("a warning for the plain name %s:\n%s", tt.name, raw)
-			}
-		})
+`, log, secret, lines))
+	raw, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return raw
 }
