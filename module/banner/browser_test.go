@@ -79,7 +79,7 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 <script type="text/plain" data-consent-category="analytics">window.order = (window.order || []).concat('inline')</script>
 <script type="text/plain" data-consent-category="marketing" data-consent-type="rocketlazyloadscript">window.marketing = 1</script>
 <img alt="" data-consent-category="analytics" data-consent-src="/pixel.gif">
-<iframe title="Video" data-consent-category="marketing" data-consent-src="/embed" srcdoc="` + ph + `"></iframe>
+<iframe title="Video" width="560" height="315" data-consent-category="marketing" data-consent-src="/embed" srcdoc="` + ph + `"></iframe>
 </main>` + string(Render(v)) + `</body></html>`))
 	default:
 		http.NotFound(w, r)
@@ -209,6 +209,10 @@ func TestBrowserScript(t *testing.T) {
 
 	t.Run("embed shown just this once", func(t *testing.T) {
 		b.WaitTrue(`(d => d && !d.querySelector('[data-consent-embed=once]').hidden)(document.querySelector('iframe').contentDocument)`)
+		// The placeholder fits a video embed's usual 560×315 without a scroll bar.
+		if browser.Value[bool](b, `(e => e.scrollHeight > e.clientHeight)(document.querySelector('iframe').contentDocument.documentElement)`) {
+			t.Error("the placeholder scrolls inside a 560×315 embed")
+		}
 		browser.Value[bool](b, `document.querySelector('iframe').contentDocument.querySelector('[data-consent-embed=once]').click(), true`)
 		b.WaitTrue(`!document.querySelector('iframe').hasAttribute('srcdoc')`)
 		if got := browser.Value[string](b, `document.querySelector('iframe').getAttribute('src')`); got != "/embed" {
