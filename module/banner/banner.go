@@ -68,6 +68,12 @@ type View struct {
 	// StyleNonce is the same for the stylesheet links, when the policy's
 	// style-src uses a nonce.
 	StyleNonce string
+	// Reloads: the page is under the module's enforced Content-Security-
+	// Policy (csp enforce), so what the visitor allows loads only on a page
+	// served anew. Placeholders then offer no "show just this once" (the
+	// frame would be refused), and without it the banner script leaves their
+	// form to post the plain way and come back.
+	Reloads bool
 }
 
 // lang is the built-in language v renders in.
@@ -517,9 +523,9 @@ func Placeholder(v *View, s *catalog.Service, c policy.Category) []byte {
 	}
 	w.Raw(`<div class="cb-row"><button class="cb-b" name="action" value="save" data-consent-action="save">`)
 	w.Esc(fill(v.text("embed_allow_category"), name, cat))
-	w.Raw(`</button><button type="button" class="cb-b cb-b2" data-consent-embed="once" hidden>`)
-	w.Esc(fill(v.text("embed_once"), name, cat))
-	w.Raw(`</button></div></form></body></html>`)
+	w.Raw(`</button>`)
+	v.onceButton(w, fill(v.text("embed_once"), name, cat))
+	w.Raw(`</div></form></body></html>`)
 	return w.Bytes()
 }
 
@@ -551,9 +557,9 @@ func PlaceholderUnclassified(v *View) []byte {
 	w.TagText("p", "", v.text("embed_unclassified"))
 	w.Raw(`<div class="cb-row"><button class="cb-b" form="cb-aa" name="action" value="accept-all" data-consent-action="accept-all">`)
 	w.Esc(v.text("embed_accept_all"))
-	w.Raw(`</button><button type="button" class="cb-b cb-b2" data-consent-embed="once" hidden>`)
-	w.Esc(v.text("embed_once"))
-	w.Raw(`</button><a class="cb-b cb-b2"`)
+	w.Raw(`</button>`)
+	v.onceButton(w, v.text("embed_once"))
+	w.Raw(`<a class="cb-b cb-b2"`)
 	w.Attr("href", v.settingsURL())
 	w.Raw(` target="_top" data-consent-action="settings">`)
 	w.Esc(v.text("reopen"))
@@ -567,6 +573,17 @@ func PlaceholderUnclassified(v *View) []byte {
 	}
 	w.Raw(`</form></body></html>`)
 	return w.Bytes()
+}
+
+// onceButton writes a placeholder's "show just this once", hidden until the
+// banner script wires it up; none when the page Reloads.
+func (v *View) onceButton(w *asciihtml.Writer, label string) {
+	if v.Reloads {
+		return
+	}
+	w.Raw(`<button type="button" class="cb-b cb-b2" data-consent-embed="once" hidden>`)
+	w.Esc(label)
+	w.Raw(`</button>`)
 }
 
 // fill puts the service and category names into a text's placeholders, in one

@@ -825,3 +825,24 @@ func TestRenderProviderLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaceholderReloads: under csp enforce (View.Reloads) neither
+// placeholder offers "show just this once", which the policy would refuse,
+// so the banner script leaves their forms to post the plain way.
+func TestPlaceholderReloads(t *testing.T) {
+	for _, reloads := range []bool{false, true} {
+		v := fixture("nb")
+		v.Reloads = reloads
+		for what, out := range map[string][]byte{
+			"service":      Placeholder(v, v.Found[4], policy.Marketing),
+			"unclassified": PlaceholderUnclassified(v),
+		} {
+			if got := bytes.Contains(out, []byte(`data-consent-embed="once"`)); got == reloads {
+				t.Errorf("%s placeholder, Reloads %v: once button present %v", what, reloads, got)
+			}
+			if !bytes.Contains(out, []byte(`method="post" target="_top"`)) {
+				t.Errorf("%s placeholder, Reloads %v: no plain form to the top window", what, reloads)
+			}
+		}
+	}
+}

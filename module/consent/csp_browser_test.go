@@ -116,13 +116,19 @@ func TestBrowserCSPEnforce(t *testing.T) {
 		if !banner {
 			t.Fatal("no banner")
 		}
-		b.Click(`[data-consent-banner] [data-consent-action="accept-all"]`)
-		b.WaitUntil("the consent cookie", func() bool { return b.Cookie("consent") != nil })
-		b.WaitNetworkIdle(time.Second)
+		// The page's policy would refuse in place what was just allowed, so
+		// the decision answers Consent-Reload and the banner script reloads.
+		b.ClickToNewPage(`[data-consent-banner] [data-consent-action="accept-all"]`)
+		if b.Cookie("consent") == nil {
+			t.Fatal("no consent cookie after accept-all")
+		}
+		for _, m := range runTimeMarkers {
+			b.WaitUntil("after accept-all, in the page the banner reloaded, a request for "+m, func() bool { return len(b.Left(m)) > 0 })
+		}
 		visit(b, srv.URL(2)+"/")
 		for _, m := range runTimeMarkers {
 			if left, refused := b.Left(m), b.Refused(m); len(left) == 0 {
-				t.Errorf("after accept-all: %s did not load (refused: %q)", m, refused)
+				t.Errorf("after accept-all, the next page: %s did not load (refused: %q)", m, refused)
 			}
 		}
 	})
@@ -130,9 +136,14 @@ func TestBrowserCSPEnforce(t *testing.T) {
 	t.Run("reject all", func(t *testing.T) {
 		b := browser.New(t)
 		visit(b, srv.URL(2)+"/")
+		b.Eval(`window.stale = true`, nil)
 		b.Click(`[data-consent-banner] [data-consent-action="reject-all"]`)
 		b.WaitUntil("the consent cookie", func() bool { return b.Cookie("consent") != nil })
 		b.WaitNetworkIdle(time.Second)
+		// Nothing more is allowed, so nothing needs a new page.
+		if !browser.Value[bool](b, `window.stale === true`) {
+			t.Error("reject-all reloaded the page")
+		}
 		visit(b, srv.URL(2)+"/")
 		for _, m := range runTimeMarkers {
 			if left := b.Left(m); len(left) > 0 {

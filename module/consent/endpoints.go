@@ -129,6 +129,13 @@ func (h *Handler) serveDecision(w http.ResponseWriter, r *http.Request, ex *exch
 
 	w.Header().Set("Cache-Control", "no-store")
 	if wantsJSON(r) {
+		if h.CSP == CSPEnforce && granted&^ex.granted != 0 {
+			// The page was served under an enforced policy of what was
+			// granted then: what was just allowed loads only on a page
+			// served anew, so the banner script reloads instead of
+			// starting it in place.
+			w.Header().Set("Consent-Reload", "1")
+		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}

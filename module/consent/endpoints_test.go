@@ -511,3 +511,57 @@ func TestCrossSite(t *testing.T) {
 		})
 	}
 }
+
+// TestDecisionReloadUnderEnforce: under csp enforce a JSON decision that
+// allows more than the page was served with answers 204 with Consent-Reload,
+// so the banner script reloads instead of starting what the page's policy
+// would refuse; one that allows nothing more, and any decision under csp
+// report, answers a plain 204.
+func TestDecisionReloadUnderEnforce(t *testing.T) {
+	srv := testcaddy.Start(t, fmt.Sprintf(`http://127.0.0.1:{PORT} {
+	consent {
+		secret %[1]s
+		csp enforce
+	}
+	respond "ok"
+}
+http://127.0.0.1:{PORT2} {
+	consent {
+		secret %[1]s
+	}
+	respond "ok"
+}
+`, secret))
+	asJSON := map[string]string{"Accept": "application/json"}
+	withCookie := func(c string) map[string]string { return map[string]string{"Accept": "application/json", "Cookie": c} }
+	analytics := url.Values{"action": {"save"}, "category": {"analytics"}}
+	for _, tt := range []struct {
+		name   string
+		base   string
+		cookie func() string // the visitor's choice before, "" for none
+		form   url.Values
+		reload bool
+	}{
+		{"enforce, first accept-all", srv.URL(1), nil, url.Values{"action": {"accept-all"}}, true},
+		{"enforce, first save with analytics", srv.URL(1), nil, analytics, true},
+		{"enforce, first reject-all", srv.URL(1), nil, url.Values{"action": {"reject-all"}}, false},
+		{"enforce, analytics again", srv.URL(1), func() string { return decide(t, srv.URL(1), analytics) }, analytics, false},
+		{"enforce, analytics then accept-all", srv.URL(1), func() string { return decide(t, srv.URL(1), analytics) }, url.Values{"action": {"accept-all"}}, true},
+		{"enforce, accept-all then reject-all", srv.URL(1), func() string { return decide(t, srv.URL(1), url.Values{"action": {"accept-all"}}) }, url.Values{"action": {"reject-all"}}, false},
+		{"report, first accept-all", srv.URL(2), nil, url.Values{"action": {"accept-all"}}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			hdr := asJSON
+			if tt.cookie != nil {
+				hdr = withCookie(tt.cookie())
+			}
+			resp := post(t, tt.base, tt.form, hdr)
+			if resp.StatusCode != http.StatusNoContent {
+				t.Fatalf("status %d, want 204", resp.StatusCode)
+			}
+			if got := resp.Header.Get("Consent-Reload") != ""; got != tt.reload {
+				t.Errorf("Consent-Reload present %v, want %v", got, tt.reload)
+			}
+		})
+	}
+}

@@ -36,6 +36,7 @@ func (h *Handler) view(r *http.Request, ex *exchange, found []*catalog.Service, 
 		AssetJS:      h.jsURL,
 		Nonce:        ex.scriptNonce,
 		StyleNonce:   ex.styleNonce,
+		Reloads:      h.CSP == CSPEnforce,
 	}
 }
 

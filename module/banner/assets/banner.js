@@ -57,13 +57,15 @@
     });
   });
 
-  // send posts f with action a; the endpoint answers 204 to JSON callers. On
-  // any failure the form is posted the ordinary way.
+  // send posts f with action a; the endpoint answers 204 to JSON callers,
+  // with Consent-Reload when what was just allowed can only load on a page
+  // served anew (csp enforce). On any failure the form is posted the
+  // ordinary way.
   function send(f, a, ok) {
     var body = new URLSearchParams(new FormData(f));
     body.set('action', a);
     fetch(f.getAttribute('action'), { method: 'POST', body, headers: { Accept: 'application/json' } })
-      .then(r => { if (!r.ok) throw r; ok() })
+      .then(r => { if (!r.ok) throw r; r.headers.has('consent-reload') ? location.reload() : ok() })
       .catch(() => {
         var i = d.createElement('input');
         i.type = 'hidden'; i.name = 'action'; i.value = a;
