@@ -24,10 +24,17 @@ const heldFramePage = `<!DOCTYPE html><html lang="nb"><head><title>Finn oss</tit
 
 const heldFrameHost = "maps.unknown-widget.test"
 
+// videoFramePage embeds a catalog service (YouTube, marketing), served on
+// loopback under its own name.
+const videoFramePage = `<!DOCTYPE html><html lang="nb"><head><title>Video</title></head><body><h1>Video</h1>
+<script>addEventListener('message',function(e){if(e.data==='widget-up')document.body.setAttribute('data-widget','up')})</script>
+<iframe title="Video" src="http://www.youtube.com:{PORT2}/embed/v.html" width="520" height="300"></iframe>
+</body></html>`
+
 // heldFrameSite serves heldFramePage through the edge (port 1) from a file
 // server (port 2) that also serves the widget under its own name, and logs
-// consent records to a file.
-func heldFrameSite(t *testing.T) (srv *testcaddy.Server, home, records string) {
+// consent records to a file. extra goes into the consent block.
+func heldFrameSite(t *testing.T, extra string) (srv *testcaddy.Server, home, records string) {
 	t.Helper()
 	dir := t.TempDir()
 	records = filepath.Join(t.TempDir(), "records.log")
@@ -45,6 +52,7 @@ func heldFrameSite(t *testing.T) (srv *testcaddy.Server, home, records string) {
 http://:{PORT} {
 	consent {
 		secret %[2]s
+		%[4]s
 	}
 	reverse_proxy 127.0.0.1:{PORT2}
 }
@@ -52,10 +60,20 @@ http://:{PORT2} {
 	root * %[1]s
 	file_server
 }
-`, dir, secret, records))
+`, dir, secret, records, extra))
 	page := strings.ReplaceAll(heldFramePage, "{PORT2}", fmt.Sprint(srv.Port(2)))
-	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(page), 0o644); err != nil {
+	video := strings.ReplaceAll(videoFramePage, "{PORT2}", fmt.Sprint(srv.Port(2)))
+	if err := os.MkdirAll(filepath.Join(dir, "embed"), 0o755); err != nil {
 		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		"index.html":   page,
+		"video.html":   video,
+		"embed/v.html": `<!DOCTYPE html><title>Video</title><p>Video<script>parent.postMessage('widget-up','*')</script>`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return srv, fmt.Sprintf("http://www.example.com:%d/", srv.Port(1)), records
 }
@@ -122,7 +140,7 @@ func TestBrowserHeldFramePlaceholder(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	_, home, records := heldFrameSite(t)
+	_, home, records := heldFrameSite(t, "")
 	// Tall enough that the banner's bar, fixed at the bottom, leaves the
 	// iframe free to click.
 	hosts, tall := browser.Loopback("www.example.com", heldFrameHost), browser.WindowSize(1280, 1400)
@@ -226,4 +244,75 @@ func TestBrowserHeldFramePlaceholder(t *testing.T) {
 			t.Errorf("placeholder: %s", x)
 		}
 	})
+}
+
+// TestBrowserHeldFrameEnforce: under csp enforce the page's policy would
+// refuse the widget in place, so the placeholder offers no "show just this
+// once", the banner script leaves its form alone, and Accept all brings the
+// page back with the widget loaded and no policy (accept-all gets none).
+func TestBrowserHeldFrameEnforce(t *testing.T) {
+	_, home, records := heldFrameSite(t, "csp enforce")
+	b := browser.New(t, browser.Loopback("www.example.com", heldFrameHost), browser.WindowSize(1280, 1400))
+	b.Navigate(home)
+	beforeConsent(t, b)
+	var once bool
+	b.Eval(placeholderJS+`.querySelector('[data-consent-embed=once]') !== null`, &once)
+	if once {
+		t.Error("a once button under csp enforce, which the page's policy would refuse")
+	}
+	b.Eval(`window.beforeChoice = 1`, nil)
+	clickInPlaceholder(t, b, `button[value="accept-all"]`)
+	b.WaitTrue(`document.body.getAttribute('data-widget') === 'up'`)
+	var fresh bool
+	b.Eval(`!window.beforeChoice`, &fresh)
+	if !fresh {
+		t.Error("the widget loaded without the page being served anew")
+	}
+	if raw, _ := os.ReadFile(records); strings.Count(string(raw), `"action":"accept-all"`) != 1 {
+		t.Errorf("want one accept-all record:\n%s", raw)
+	}
+	if e := b.Exceptions(); len(e) > 0 {
+		t.Errorf("uncaught exceptions: %q", e)
+	}
+}
+
+// TestBrowserServiceFrameEnforce: under csp enforce a catalog service's
+// placeholder (YouTube) offers no "show just this once" and its allow button
+// posts the plain way: the page comes back under a policy that admits the
+// granted category, and the video loads. Without that, the banner script
+// would start the frame in place and the page's policy would refuse it.
+func TestBrowserServiceFrameEnforce(t *testing.T) {
+	srv, _, _ := heldFrameSite(t, "csp enforce")
+	b := browser.New(t, browser.Loopback("www.example.com", "www.youtube.com"), browser.WindowSize(1280, 1400))
+	b.Navigate(fmt.Sprintf("http://www.example.com:%d/video.html", srv.Port(1)))
+	settle(b)
+	if got := b.RequestsTo("www.youtube.com"); len(got) > 0 {
+		t.Fatalf("requested before consent: %q", got)
+	}
+	var ph struct {
+		Category string
+		Once     bool
+	}
+	b.Eval(`(f => ({Category: f.getAttribute('data-consent-category') || '', Once: !!f.contentDocument.querySelector('[data-consent-embed=once]')}))(document.querySelector('iframe'))`, &ph)
+	if ph.Category != "marketing" {
+		t.Fatalf("the video iframe is not held as marketing: %q", ph.Category)
+	}
+	if ph.Once {
+		t.Error("a once button under csp enforce, which the page's policy would refuse")
+	}
+	b.Eval(`window.beforeChoice = 1`, nil)
+	clickInPlaceholder(t, b, `button[value="save"]`)
+	// The video itself stays refused here for a reason of the test alone: it
+	// is served on a loopback port, and a CSP host source admits only the
+	// default port. What the module owes is a page served anew, its iframe
+	// restored, under a policy that admits the granted video's hosts.
+	b.WaitTrue(`!window.beforeChoice && (f => !!f && !f.hasAttribute('srcdoc') && !f.hasAttribute('data-consent-category') && f.getAttribute('src').indexOf('/embed/v.html') > 0)(document.querySelector('iframe'))`)
+	if b.Cookie("consent") == nil {
+		t.Fatal("no consent cookie after allowing the video")
+	}
+	var policy string
+	b.Eval(`(async () => (await fetch(location.href)).headers.get('Content-Security-Policy') || '')()`, &policy)
+	if !strings.Contains(policy, " youtube.com ") {
+		t.Errorf("the page after allowing the video has no policy admitting youtube.com: %q", policy)
+	}
 }
